@@ -1,0 +1,53 @@
+# nnbook — the two commands a reader needs are `make serve` and `make test`.
+# Both create the virtual environment .venv on first use (Python >= 3.10 needed).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: serve build test test-fast notebooks lint browser clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
+	touch $(STAMP)
+
+## serve: build the site and serve it at http://127.0.0.1:8000 (live reload)
+serve: $(STAMP)
+	$(BIN)/mkdocs serve
+
+## build: build the site into site/ with warnings as errors
+build: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+## test: every test — doctests, unit tests, notebooks, the docs build, the browser check
+test: $(STAMP) browser
+	$(BIN)/pytest
+
+## test-fast: skip the slow tests (training runs, notebooks' long cells)
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not slow"
+
+## notebooks: re-execute the chapter notebooks in place (full sizes), refreshing their outputs
+notebooks: $(STAMP)
+	MPLBACKEND=module://matplotlib_inline.backend_inline $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	  --ExecutePreprocessor.timeout=3600 $(or $(NB),docs/chapters/*.ipynb)
+
+## lint: ruff check and format check
+lint: $(STAMP)
+	$(BIN)/ruff check src tests docs benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+## browser: make sure a headless Chromium is present (installs Debian's when run as root)
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	      echo "installing Debian's chromium for the browser tests"; \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    else echo "no chromium found: the browser tests will skip (install Debian's 'chromium')"; fi; }
+
+clean:
+	rm -rf $(VENV) site .pytest_cache

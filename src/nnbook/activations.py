@@ -1,0 +1,217 @@
+"""Activation functions (活性化関数) of chapter 3: step, sigmoid, ReLU, identity, softmax.
+
+Every function takes an array of any shape, returns a new array of the same shape, and
+keeps a floating input's dtype (float32 stays float32; integer input gives float64).
+None of them warns on huge or tiny inputs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+__all__ = ["identity_function", "relu", "sigmoid", "softmax", "step_function"]
+
+
+def _as_float(x: ArrayLike) -> np.ndarray:
+    """Return `x` as a floating array, keeping float32/float64 and promoting the rest."""
+    x = np.asarray(x)
+    if not np.issubdtype(x.dtype, np.floating):
+        x = x.astype(np.float64)
+    return x
+
+
+def step_function(x: ArrayLike) -> np.ndarray:
+    """Return 1 where `x` > 0 and 0 elsewhere: the perceptron's activation.
+
+    The step function (ステップ関数) jumps from 0 to 1 at the origin. Its derivative is zero
+    almost everywhere, which is why learning by gradients needs a smooth replacement.
+
+    Book: chapter 3, section 3.2.2.
+
+    Parameters
+    ----------
+    x : array_like of any shape
+        Input values.
+
+    Returns
+    -------
+    ndarray of the same shape
+        0.0 or 1.0, in `x`'s floating dtype (float64 for integer input).
+
+    Notes
+    -----
+    $h(x) = 1$ if $x > 0$, else $0$. The book's listing returns `int` 0/1
+    (`np.array(x > 0, dtype=int)`); we return floats so the result can be fed to the
+    next layer's `dot` without a silent type change.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnbook.activations import step_function
+    >>> print(step_function(np.array([-1.0, 1.0, 2.0])))
+    [0. 1. 1.]
+    """
+    x = _as_float(x)
+    return (x > 0).astype(x.dtype)
+
+
+def sigmoid(x: ArrayLike) -> np.ndarray:
+    """Return the logistic sigmoid $1/(1+e^{-x})$ of each element of `x`.
+
+    The sigmoid (シグモイド関数) squashes any real number into (0, 1) smoothly: it is the
+    differentiable cousin of the step function.
+
+    Book: chapter 3, section 3.2.4.
+
+    Parameters
+    ----------
+    x : array_like of any shape
+        Input values.
+
+    Returns
+    -------
+    ndarray of the same shape
+        Values in [0, 1], in `x`'s floating dtype.
+
+    Notes
+    -----
+    $\\sigma(x) = \\frac{1}{1 + e^{-x}} = \\frac{e^{x}}{1 + e^{x}}$.
+
+    The book's one-liner `1 / (1 + np.exp(-x))` overflows `exp` (with a
+    `RuntimeWarning`) for $x < -709$ in float64 and $x < -88$ in float32. We evaluate
+    $e^{-|x|}$, which never overflows, and use the first form for $x \\ge 0$ and the
+    second for $x < 0$. The results are the same where the book's form is finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnbook.activations import sigmoid
+    >>> print(sigmoid(np.array([-1.0, 1.0, 2.0])))
+    [0.26894142 0.73105858 0.88079708]
+    >>> print(sigmoid(np.array([-1000.0, 0.0, 1000.0])))  # no overflow warning
+    [0.  0.5 1. ]
+    """
+    x = _as_float(x)
+    z = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + z), z / (1 + z)).astype(x.dtype, copy=False)
+
+
+def relu(x: ArrayLike) -> np.ndarray:
+    """Return the rectified linear unit $\\max(0, x)$ of each element of `x`.
+
+    ReLU (Rectified Linear Unit) passes positive inputs through unchanged and clips
+    negative ones to zero.
+
+    Book: chapter 3, section 3.2.7.
+
+    Parameters
+    ----------
+    x : array_like of any shape
+        Input values.
+
+    Returns
+    -------
+    ndarray of the same shape
+        `x` with its negative entries replaced by 0, in `x`'s floating dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnbook.activations import relu
+    >>> print(relu(np.array([-1.0, 0.0, 2.5])))
+    [0.  0.  2.5]
+    """
+    x = _as_float(x)
+    return np.maximum(x, 0, dtype=x.dtype)
+
+
+def identity_function(x: ArrayLike) -> np.ndarray:
+    """Return `x` unchanged (as a new array): the output activation for regression.
+
+    Book: chapter 3, section 3.4.3 (and 3.5.1 on choosing the output layer).
+
+    Parameters
+    ----------
+    x : array_like of any shape
+        Input values.
+
+    Returns
+    -------
+    ndarray of the same shape
+        A copy of `x`, in `x`'s floating dtype.
+
+    Notes
+    -----
+    The book returns `x` itself; we return a copy so a caller that writes into the
+    network's output cannot change the network's input.
+
+    Examples
+    --------
+    >>> from nnbook.activations import identity_function
+    >>> print(identity_function([0.3, 0.7]))
+    [0.3 0.7]
+    """
+    return _as_float(x).copy()
+
+
+def softmax(x: ArrayLike) -> np.ndarray:
+    """Return the softmax of `x` along its last axis: positive values that sum to 1.
+
+    Softmax (ソフトマックス関数) turns a vector of scores into probabilities that keep the
+    scores' order. A 2-D input is treated as a batch: each row is normalised separately.
+
+    Book: chapter 3, section 3.5.
+
+    Parameters
+    ----------
+    x : array_like of shape (K,) or (N, K), or any shape (..., K)
+        Scores; the last axis holds the classes.
+
+    Returns
+    -------
+    ndarray of the same shape
+        Probabilities along the last axis, in `x`'s floating dtype.
+
+    Notes
+    -----
+    $y_k = \\frac{e^{a_k}}{\\sum_{i=1}^{K} e^{a_i}}$.
+
+    Computed literally, $e^{a_k}$ overflows for $a_k > 709$ (float64). Subtracting any
+    constant $C$ from every score leaves the result unchanged,
+
+    $$\\frac{e^{a_k - C}}{\\sum_i e^{a_i - C}} = \\frac{e^{a_k}}{\\sum_i e^{a_i}},$$
+
+    so we take $C = \\max_i a_i$ (section 3.5.2): the largest exponent is then $e^0 = 1$
+    and nothing overflows. Underflow of the small terms to 0 is harmless.
+
+    The book's batched version transposes the input (`x.T`); reducing over `axis=-1`
+    with `keepdims=True` gives the same numbers for any number of leading axes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnbook.activations import softmax
+    >>> y = softmax(np.array([0.3, 2.9, 4.0]))
+    >>> print(y)
+    [0.01821127 0.24519181 0.73659691]
+    >>> print(np.sum(y))
+    1.0
+
+    Scores far beyond `exp`'s range stay finite:
+
+    >>> print(softmax(np.array([1010.0, 1000.0, 990.0])))
+    [9.99954600e-01 4.53978686e-05 2.06106005e-09]
+
+    A batch is normalised row by row:
+
+    >>> print(softmax(np.array([[0.0, 0.0], [0.0, np.log(3.0)]])))
+    [[0.5  0.5 ]
+     [0.25 0.75]]
+    """
+    x = _as_float(x)
+    # A spread of scores wider than the dtype's range makes x - max overflow to -inf,
+    # whose exp is exactly the 0 it should be.
+    with np.errstate(over="ignore"):
+        exp = np.exp(x - np.max(x, axis=-1, keepdims=True))
+    return exp / np.sum(exp, axis=-1, keepdims=True)

@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve build test test-fast notebooks lint browser clean
+.PHONY: serve build test test-fast notebooks lint system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ build: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
 ## test: every test — doctests, unit tests, notebooks, the docs build, the browser check
-test: $(STAMP) browser
+test: $(STAMP) system-deps
 	$(BIN)/pytest
 
 ## test-fast: skip the slow tests (training runs, notebooks' long cells)
@@ -41,13 +41,17 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests docs benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
-## browser: make sure a headless Chromium is present (installs Debian's when run as root)
-browser:
-	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
-	  { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	      echo "installing Debian's chromium for the browser tests"; \
-	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	    else echo "no chromium found: the browser tests will skip (install Debian's 'chromium')"; fi; }
+## system-deps: Debian's chromium (browser tests) and Fashion-MNIST, installed when run as root
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	[ -e /usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz ] || missing="$$missing dataset-fashion-mnist"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "not installed:$$missing (Debian packages); the tests that need them will skip"; fi; \
+	fi
 
 clean:
 	rm -rf $(VENV) site .pytest_cache

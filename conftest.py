@@ -1,8 +1,7 @@
 """Test-wide settings: headless plots, the data gate, and the notebooks' quick mode.
 
-Tests that need data the machine lacks (MNIST, the book's weights) or a browser skip
-with a reason on a reader's machine. CI sets ``NNBOOK_STRICT=1``, which turns each of
-those skips into a failure, so a green CI run really ran everything.
+The policy for missing data or a missing browser (skip here, fail in CI) is
+`nnbook._testing.skip_or_fail`.
 """
 
 from __future__ import annotations
@@ -22,14 +21,7 @@ matplotlib.use("Agg")
 # sizes; the stored outputs on the site come from full runs (`make notebooks`).
 os.environ["NNBOOK_QUICK"] = "1"
 
-STRICT = os.environ.get("NNBOOK_STRICT", "") not in ("", "0")
-
-
-def skip_or_fail(reason: str) -> None:
-    """Skip the running test, or fail it when ``NNBOOK_STRICT`` is set (CI)."""
-    if STRICT:
-        pytest.fail(f"{reason} (NNBOOK_STRICT is set, so this is a failure)", pytrace=False)
-    pytest.skip(reason)
+from nnbook._testing import STRICT, skip_or_fail
 
 
 def data_missing(*names: str) -> list[str]:
@@ -73,4 +65,5 @@ def pytest_collection_modifyitems(config, items):
             continue
         # In CI (strict) the notebook runs anyway and fails on the missing data.
         if not STRICT:
-            item.add_marker(pytest.mark.skip(reason=f"{path.name} needs {', '.join(missing)}; set NNBOOK_DATA"))
+            reason = f"{path.name} needs {', '.join(missing)}; set NNBOOK_DATA"
+            item.add_marker(pytest.mark.skip(reason=reason))

@@ -166,3 +166,10 @@ def test_runs_as_a_module():
         check=True,
     )
     assert result.stdout.startswith("nnbook ")
+
+
+def test_reproduce_prints_the_table_and_exits_zero(capsys):
+    assert cli.main(["reproduce", "--chapter", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "| 2.5.2 | XOR by a two-layer perceptron |" in out
+    assert "✓" in out

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from nnbook._testing import skip_or_fail
 from nnbook.datasets import (
     ChecksumError,
     DataNotFoundError,
@@ -86,10 +87,7 @@ def corrupt(tmp_path):
 @pytest.fixture
 def shared_data() -> Path:
     if not SHARED or not (Path(SHARED) / "mnist").is_dir():
-        reason = "needs NNBOOK_DATA pointing at the shared data home (as in CI)"
-        if os.environ.get("NNBOOK_STRICT", "") not in ("", "0"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+        skip_or_fail("needs NNBOOK_DATA pointing at the shared data home (as in CI)")
     return Path(SHARED)
 
 

@@ -110,6 +110,14 @@ def _name(text: str) -> str:
     return text
 
 
+def _reproduce(args: argparse.Namespace) -> int:
+    from nnbook.reproduce import book_results, format_markdown, reproduce
+
+    rows = reproduce(book_results(chapters=args.chapter or None))
+    print(format_markdown(rows))
+    return 0 if all(row.agrees for row in rows) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser of the `nnbook` command.
 
@@ -161,6 +169,14 @@ def build_parser() -> argparse.ArgumentParser:
         "(repeatable; default: $NNBOOK_MIRRORS, else the official ones)",
     )
     fetch_cmd.set_defaults(handler=_fetch)
+
+    repro = commands.add_parser(
+        "reproduce", help="compute the book's published numbers with nnbook, side by side"
+    )
+    repro.add_argument(
+        "--chapter", type=int, action="append", metavar="N", help="only chapter N (repeatable)"
+    )
+    repro.set_defaults(handler=_reproduce)
     return parser
 
 
@@ -175,8 +191,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 1 when a file is missing, damaged or could not be downloaded,
-        2 for a usage error.
+        0 on success; 1 when a file is missing, damaged or could not be downloaded, or
+        when a reproduced number disagrees with the book; 2 for a usage error.
 
     Examples
     --------

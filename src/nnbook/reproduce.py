@@ -183,7 +183,7 @@ def reproduce(results: Iterable[BookResult] | None = None) -> list[ReproducedRes
 
 
 def format_markdown(rows: Iterable[ReproducedResult]) -> str:
-    """Return a Markdown table: chapter, section, quantity, the book's value and ours.
+    """Return a Markdown table: book section, quantity, the book's value and ours.
 
     Parameters
     ----------
@@ -199,11 +199,11 @@ def format_markdown(rows: Iterable[ReproducedResult]) -> str:
     --------
     >>> from nnbook.reproduce import book_results, format_markdown, reproduce
     >>> print(format_markdown(reproduce(book_results(chapters=[2]))).splitlines()[2])
-    | 2 | 2.5.2 | XOR by a two-layer perceptron | `[0, 1, 1, 0]` | `[0, 1, 1, 0]` | ✓ |
+    | 2.5.2 | XOR by a two-layer perceptron | `[0, 1, 1, 0]` | `[0, 1, 1, 0]` | ✓ |
     """
     lines = [
-        "| Chapter | Section | What | Book | nnbook | Agrees |",
-        "|---|---|---|---|---|---|",
+        "| § | What | Book | nnbook | Agrees |",
+        "|---|---|---|---|---|",
     ]
     for row in rows:
         r = row.result
@@ -211,6 +211,6 @@ def format_markdown(rows: Iterable[ReproducedResult]) -> str:
             " (at least the book's)" if r.at_least else ""
         )
         lines.append(
-            f"| {r.chapter} | {r.section} | {r.what} | `{r.book}` | `{row.ours}` | {mark} |"
+            f"| {r.section} | {r.what} | `{r.book}` | `{row.ours}` | {mark} |"
         )
     return "\n".join(lines)

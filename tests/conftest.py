@@ -1,0 +1,105 @@
+"""Fixtures shared by the tests of the site: the site is built once per test run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    """The result of one `mkdocs build --strict`."""
+
+    site_dir: Path
+    returncode: int
+    seconds: float
+    log: str
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> BuiltSite:
+    """Build the site with `mkdocs build --strict` into a temporary directory, once.
+
+    The build runs in a subprocess with this interpreter's mkdocs, from the repository
+    root (pymdownx.snippets resolves CHANGELOG.md from there), without data or network.
+    The docs build test checks the result; tests that only need a good site use `site_dir`.
+    """
+    out = tmp_path_factory.mktemp("site")
+    # The build must need no data and no network: give it an empty data home and cache,
+    # and a proxy that refuses every connection, so a plugin that downloads fails here.
+    empty = tmp_path_factory.mktemp("empty-data-home")
+    refuse = "http://127.0.0.1:9"  # the discard port: connection refused
+    env = dict(
+        os.environ,
+        NO_MKDOCS_2_WARNING="1",
+        NNBOOK_DATA=str(empty),
+        NNBOOK_OFFLINE="1",
+        XDG_CACHE_HOME=str(empty),
+        http_proxy=refuse,
+        https_proxy=refuse,
+        HTTP_PROXY=refuse,
+        HTTPS_PROXY=refuse,
+        no_proxy="",
+        NO_PROXY="",
+    )
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--clean",
+            "--config-file",
+            str(ROOT / "mkdocs.yml"),
+            "--site-dir",
+            str(out),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - start
+    return BuiltSite(out, proc.returncode, seconds, proc.stdout + proc.stderr)
+
+
+@pytest.fixture(scope="session")
+def site_dir(built_site: BuiltSite) -> Path:
+    """Return the built site's directory; error out the test if the build failed."""
+    if built_site.returncode != 0:
+        pytest.fail(
+            f"mkdocs build --strict failed (exit {built_site.returncode}), so the built "
+            f"site cannot be checked. Last lines of its log:\n{built_site.log[-3000:]}",
+            pytrace=False,
+        )
+    return built_site.site_dir
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the site's measured times (recorded with record_property) after the run."""
+    found = {}
+    for reports in terminalreporter.stats.values():
+        for rep in reports:
+            for name, value in getattr(rep, "user_properties", ()):
+                if name in ("docs_build_seconds", "browser_seconds", "browser_pages"):
+                    found[name] = value
+    if "docs_build_seconds" in found:
+        terminalreporter.write_line(
+            f"site: mkdocs build --strict took {found['docs_build_seconds']} s"
+        )
+    if "browser_seconds" in found:
+        terminalreporter.write_line(
+            f"site: headless Chromium checked {found.get('browser_pages')} pages "
+            f"in {found['browser_seconds']} s"
+        )

@@ -1,0 +1,25 @@
+"""Layers with `forward` and `backward` (book chapters 5-7).
+
+Every layer follows the contract of [`Layer`][nnbook.layers.Layer]: `params` and `grads`
+dicts, `forward(x, train_flg=True)`, `backward(dout)`, inputs never mutated.
+"""
+
+from nnbook.layers._activation import Relu, Sigmoid
+from nnbook.layers._affine import Affine
+from nnbook.layers._base import Layer
+from nnbook.layers._basic import AddLayer, MulLayer
+from nnbook.layers._batchnorm import BatchNormalization
+from nnbook.layers._dropout import Dropout
+from nnbook.layers._softmax import SoftmaxWithLoss
+
+__all__ = [
+    "AddLayer",
+    "Affine",
+    "BatchNormalization",
+    "Dropout",
+    "Layer",
+    "MulLayer",
+    "Relu",
+    "Sigmoid",
+    "SoftmaxWithLoss",
+]

@@ -1,0 +1,129 @@
+"""Activation-function layers: ReLU and sigmoid with their backward passes (chapter 5.5)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnbook.activations import sigmoid
+from nnbook.layers._base import Layer
+
+__all__ = ["Relu", "Sigmoid"]
+
+
+class Relu(Layer):
+    r"""ReLU layer: $y = \max(0, x)$ forward, gradient let through only where $x > 0$.
+
+    Book: chapter 5, section 5.5.1.
+
+    Notes
+    -----
+    $\frac{\partial y}{\partial x} = 1$ if $x > 0$, else $0$ (we take 0 at $x = 0$, as
+    the book does). `forward` remembers the boolean mask of $x \le 0$.
+
+    The book's `backward` writes zeros into `dout` (`dout[self.mask] = 0`); ours
+    returns a new array and leaves `dout` alone, so a gradient shared by several
+    consumers stays correct.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnbook.layers import Relu
+    >>> relu = Relu()
+    >>> print(relu.forward(np.array([[1.0, -0.5], [-2.0, 3.0]])))
+    [[1. 0.]
+     [0. 3.]]
+    >>> print(relu.backward(np.array([[10.0, 20.0], [30.0, 40.0]])))
+    [[10.  0.]
+     [ 0. 40.]]
+    """
+
+    def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
+        """Return `max(0, x)` elementwise.
+
+        Parameters
+        ----------
+        x : ndarray of any shape
+            Input.
+        train_flg : bool, default=True
+            Ignored (ReLU behaves the same in training and inference).
+
+        Returns
+        -------
+        ndarray of the same shape and dtype as `x`
+        """
+        mask = x <= 0
+        self._remember(mask=mask)
+        return np.where(mask, np.zeros((), dtype=x.dtype), x)
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """Return `dout` with the entries where `x <= 0` set to zero.
+
+        Parameters
+        ----------
+        dout : ndarray of the shape of the forward output
+            Gradient of the loss with respect to the output.
+
+        Returns
+        -------
+        ndarray of the same shape
+            Gradient with respect to `x`.
+        """
+        (mask,) = self._cached("mask")
+        return np.where(mask, np.zeros((), dtype=dout.dtype), dout)
+
+
+class Sigmoid(Layer):
+    r"""Sigmoid layer: $y = 1/(1 + e^{-x})$ forward, $dx = dout \cdot y(1-y)$ backward.
+
+    Book: chapter 5, section 5.5.2.
+
+    Notes
+    -----
+    $\frac{\partial y}{\partial x} = y(1 - y)$, so `forward` remembers its output
+    `y` and `backward` needs nothing else. The forward pass uses the overflow-safe
+    [`sigmoid`][nnbook.activations.sigmoid].
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnbook.layers import Sigmoid
+    >>> layer = Sigmoid()
+    >>> print(layer.forward(np.array([[0.0, 2.0]])))
+    [[0.5        0.88079708]]
+    >>> print(layer.backward(np.array([[1.0, 1.0]])))
+    [[0.25       0.10499359]]
+    """
+
+    def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
+        """Return the sigmoid of `x` elementwise.
+
+        Parameters
+        ----------
+        x : ndarray of any shape
+            Input.
+        train_flg : bool, default=True
+            Ignored.
+
+        Returns
+        -------
+        ndarray of the same shape and dtype as `x`
+        """
+        out = sigmoid(x)
+        self._remember(out=out)
+        return out
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """Return `dout * y * (1 - y)`, with `y` the forward output.
+
+        Parameters
+        ----------
+        dout : ndarray of the shape of the forward output
+            Gradient of the loss with respect to the output.
+
+        Returns
+        -------
+        ndarray of the same shape
+            Gradient with respect to `x`.
+        """
+        (out,) = self._cached("out")
+        return dout * (1.0 - out) * out

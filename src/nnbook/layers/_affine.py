@@ -1,0 +1,159 @@
+"""The fully connected (affine) layer $y = xW + b$ for batches (chapter 5.6)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnbook.layers._base import Layer
+
+__all__ = ["Affine"]
+
+
+class Affine(Layer):
+    r"""Fully connected layer (Affine レイヤ): $Y = X W + b$ for a batch of inputs.
+
+    Inputs of any rank are accepted: `x` of shape (N, ...) is flattened to (N, D) with
+    D the product of the trailing sizes, so a convolution's (N, C, H, W) output can feed
+    it directly; `backward` gives `dx` the input's shape back.
+
+    Book: chapter 5, sections 5.6.1-5.6.2 (and the 4-D version in `common/layers.py`).
+
+    Parameters
+    ----------
+    W : ndarray of shape (D, M)
+        Weights. Kept by reference in `params["W"]`: not copied.
+    b : ndarray of shape (M,)
+        Biases. Kept by reference in `params["b"]`.
+
+    Attributes
+    ----------
+    params : dict
+        `{"W": W, "b": b}`, the very arrays passed in.
+    grads : dict
+        `{"W": dW, "b": db}` after `backward`.
+
+    Notes
+    -----
+    With $X$ the flattened (N, D) input and $G$ = `dout` of shape (N, M):
+
+    $$\frac{\partial L}{\partial X} = G W^\top, \quad
+    \frac{\partial L}{\partial W} = X^\top G, \quad
+    \frac{\partial L}{\partial b} = \sum_{n} G_{n,:}.$$
+
+    `forward` remembers the flattened input and the original shape. The book's
+    attributes `W`, `b`, `dW`, `db` are available as properties over `params` and
+    `grads`, so `net.layers["Affine1"].dW` works as in the book.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnbook.layers import Affine
+    >>> W = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    >>> layer = Affine(W, np.array([0.1, 0.2, 0.3]))
+    >>> x = np.array([[1.0, 0.0], [0.0, 1.0]])
+    >>> print(layer.forward(x))
+    [[1.1 2.2 3.3]
+     [4.1 5.2 6.3]]
+    >>> dx = layer.backward(np.ones((2, 3)))
+    >>> print(dx)
+    [[ 6. 15.]
+     [ 6. 15.]]
+    >>> print(layer.grads["W"])
+    [[1. 1. 1.]
+     [1. 1. 1.]]
+    >>> print(layer.db)
+    [2. 2. 2.]
+
+    Images in (N, C, H, W) layout are flattened, and `dx` keeps their shape:
+
+    >>> layer = Affine(np.ones((12, 2)), np.zeros(2))
+    >>> print(layer.forward(np.ones((5, 3, 2, 2))).shape)
+    (5, 2)
+    >>> print(layer.backward(np.ones((5, 2))).shape)
+    (5, 3, 2, 2)
+    """
+
+    def __init__(self, W: np.ndarray, b: np.ndarray) -> None:
+        super().__init__()
+        if W.ndim != 2 or b.shape != (W.shape[1],):
+            raise ValueError(
+                f"expected W of shape (D, M) and b of shape (M,); got W {W.shape} and "
+                f"b {b.shape}"
+            )
+        self.params["W"] = W
+        self.params["b"] = b
+
+    # The book's attribute names, as views of params/grads.
+    @property
+    def W(self) -> np.ndarray:
+        """The weights, `params["W"]`."""
+        return self.params["W"]
+
+    @property
+    def b(self) -> np.ndarray:
+        """The biases, `params["b"]`."""
+        return self.params["b"]
+
+    @property
+    def dW(self) -> np.ndarray:
+        """Gradient of the weights from the latest `backward`, `grads["W"]`."""
+        return self.grads["W"]
+
+    @property
+    def db(self) -> np.ndarray:
+        """Gradient of the biases from the latest `backward`, `grads["b"]`."""
+        return self.grads["b"]
+
+    def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
+        """Return `x.reshape(N, -1) @ W + b`.
+
+        Parameters
+        ----------
+        x : ndarray of shape (N, D) or (N, d1, d2, ...) with d1*d2*... = D
+            A batch of inputs.
+        train_flg : bool, default=True
+            Ignored.
+
+        Returns
+        -------
+        ndarray of shape (N, M)
+
+        Raises
+        ------
+        ValueError
+            If `x` is not a batch (fewer than 2 dimensions) or its features do not
+            match `W`.
+        """
+        W, b = self.params["W"], self.params["b"]
+        if x.ndim < 2:
+            raise ValueError(
+                f"Affine expects a batch: x of shape (N, {W.shape[0]}); got {x.shape}; "
+                "for a single sample use x[np.newaxis]"
+            )
+        x2 = x.reshape(x.shape[0], -1)
+        if x2.shape[1] != W.shape[0]:
+            raise ValueError(
+                f"x of shape {x.shape} has {x2.shape[1]} features per sample, but W of "
+                f"shape {W.shape} expects {W.shape[0]}"
+            )
+        self._remember(x=x2, x_shape=x.shape)
+        return x2 @ W + b
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """Return `dx` and store `grads["W"]`, `grads["b"]`.
+
+        Parameters
+        ----------
+        dout : ndarray of shape (N, M)
+            Gradient of the loss with respect to the output.
+
+        Returns
+        -------
+        ndarray of the input's shape
+            Gradient with respect to `x`.
+        """
+        x2, x_shape = self._cached("x", "x_shape")
+        W = self.params["W"]
+        self.grads["W"] = x2.T @ dout
+        self.grads["b"] = np.sum(dout, axis=0)
+        return (dout @ W.T).reshape(x_shape)

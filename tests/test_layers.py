@@ -1,0 +1,323 @@
+"""The common test suite of every layer in `nnbook.layers`, plus the apple-shop examples.
+
+Every entry of ``CASES`` is run through the same checks:
+
+- ``test_gradient``: float64 gradient check of ``dx`` and of every parameter against
+  central differences, with a random projection of the output
+  (`nnbook.gradient.check_layer_gradient`);
+- ``test_inputs_not_mutated``: ``forward`` leaves ``x`` (and the extra arguments) alone,
+  ``backward`` leaves ``dout`` alone;
+- ``test_shapes``: ``dx`` has ``x``'s shape and dtype, each ``grads[k]`` has
+  ``params[k]``'s shape;
+- ``test_backward_before_forward``: a fresh layer's ``backward`` raises ``RuntimeError``;
+- ``test_float32_stays_float32``: a float32 input and float32 parameters give float32
+  outputs and gradients.
+
+How to add a layer: append ONE ``Case`` to ``CASES`` (keep the list in book order)::
+
+    Case("Dropout-eval", lambda rng: (Dropout(0.5, rng=rng), rng.standard_normal((4, 6))),
+         kwargs={"train_flg": False}),
+
+``make(rng)`` returns ``(layer, x)``: a fresh layer with float64 parameters drawn from
+``rng`` and a float64 input (a tuple of inputs for multi-input layers such as
+``MulLayer``). Optional fields: ``args`` builds extra non-differentiated positional
+arguments of ``forward`` from ``(rng, x)`` (``SoftmaxWithLoss``'s targets), ``kwargs``
+are keyword arguments of ``forward`` (``{"train_flg": False}``), ``tol`` is the largest
+relative error accepted (default 1e-7), ``float32=False`` skips the dtype test (which
+rebinds ``layer.params[k]`` to float32 copies, so a layer must read its parameters from
+``params`` at each call, and keep any other state in the input's dtype). A layer
+whose ``forward`` is random in training (``Dropout``) must be made deterministic for the
+gradient check (a fixed seed per forward, or ``train_flg=False``). Keep the inputs away
+from kinks (ReLU at 0, ties in max-pooling): `away_from_zero` helps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pytest
+
+from nnbook.gradient import check_layer_gradient
+from nnbook.layers import (
+    AddLayer,
+    Affine,
+    BatchNormalization,
+    Dropout,
+    MulLayer,
+    Relu,
+    Sigmoid,
+    SoftmaxWithLoss,
+)
+
+
+def away_from_zero(x: np.ndarray, margin: float = 0.05) -> np.ndarray:
+    """Push entries of `x` at least `margin` away from 0 (keeps the finite differences
+    off a kink such as ReLU's)."""
+    return x + margin * np.where(x >= 0, 1.0, -1.0)
+
+
+def labels(rng: np.random.Generator, x: np.ndarray) -> tuple:
+    """Integer class labels for the rows of `x` (a loss layer's extra argument)."""
+    return (rng.integers(0, x.shape[-1], size=x.shape[0]),)
+
+
+def one_hot(rng: np.random.Generator, x: np.ndarray) -> tuple:
+    """One-hot targets for the rows of `x`."""
+    (t,) = labels(rng, x)
+    return (np.eye(x.shape[-1])[t],)
+
+
+@dataclass
+class Case:
+    """One layer configuration checked by every test below."""
+
+    id: str
+    make: Callable[[np.random.Generator], tuple]
+    args: Callable[[np.random.Generator, object], tuple] = lambda rng, x: ()
+    kwargs: dict = field(default_factory=dict)
+    tol: float = 1e-7
+    float32: bool = True
+
+
+class _FixedMask:
+    """Stands in for a Dropout layer's generator: the same draws on every forward."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+
+    def random(self, size, dtype=np.float64):
+        return np.random.default_rng(self.seed).random(size, dtype=dtype)
+
+
+def _dropout(rng: np.random.Generator, ratio: float = 0.3) -> tuple:
+    layer = Dropout(ratio)
+    layer.rng = _FixedMask(int(rng.integers(2**31)))  # fixed mask for the check
+    return layer, rng.standard_normal((5, 6))
+
+
+def _batchnorm(rng: np.random.Generator, x_shape: tuple[int, ...], **kw) -> tuple:
+    d = int(np.prod(x_shape[1:]))
+    gamma, beta = 1.0 + 0.5 * rng.standard_normal(d), rng.standard_normal(d)
+    return BatchNormalization(gamma, beta, **kw), 1.0 + rng.standard_normal(x_shape)
+
+
+def _affine(rng: np.random.Generator, x_shape: tuple[int, ...], m: int = 3) -> tuple:
+    d = int(np.prod(x_shape[1:]))
+    layer = Affine(rng.standard_normal((d, m)), rng.standard_normal(m))
+    return layer, rng.standard_normal(x_shape)
+
+
+CASES = [
+    # 5.4 simple layers (several inputs: a tuple)
+    Case("MulLayer", lambda rng: (MulLayer(), tuple(rng.standard_normal((2, 3, 4))))),
+    Case(
+        "MulLayer-broadcast",
+        lambda rng: (MulLayer(), (rng.standard_normal((3, 4)), rng.standard_normal(4))),
+    ),
+    Case("AddLayer", lambda rng: (AddLayer(), tuple(rng.standard_normal((2, 3, 4))))),
+    # 5.5 activation layers
+    Case("Relu", lambda rng: (Relu(), away_from_zero(rng.standard_normal((4, 5))))),
+    Case(
+        "Relu-4d", lambda rng: (Relu(), away_from_zero(rng.standard_normal((2, 3, 4, 4))))
+    ),
+    Case("Sigmoid", lambda rng: (Sigmoid(), rng.standard_normal((4, 5)))),
+    # 5.6 Affine and Softmax-with-Loss
+    Case("Affine", lambda rng: _affine(rng, (4, 5))),
+    Case("Affine-4d", lambda rng: _affine(rng, (2, 3, 4, 4))),
+    Case("Affine-batch1", lambda rng: _affine(rng, (1, 6), m=1)),
+    Case(
+        "SoftmaxWithLoss-labels",
+        lambda rng: (SoftmaxWithLoss(), rng.standard_normal((5, 4))),
+        args=labels,
+    ),
+    Case(
+        "SoftmaxWithLoss-onehot",
+        lambda rng: (SoftmaxWithLoss(), rng.standard_normal((5, 4))),
+        args=one_hot,
+    ),
+    # 6.3 Batch Normalization: training mode (batch statistics) and inference mode
+    Case("BatchNormalization", lambda rng: _batchnorm(rng, (6, 5))),
+    Case("BatchNormalization-4d", lambda rng: _batchnorm(rng, (4, 2, 3, 3))),
+    Case(
+        "BatchNormalization-eval",
+        lambda rng: _batchnorm(
+            rng,
+            (4, 5),
+            running_mean=rng.standard_normal(5),
+            running_var=0.5 + rng.random(5),
+        ),
+        kwargs={"train_flg": False},
+    ),
+    # 6.4.3 Dropout: training with its mask fixed, and inference
+    Case("Dropout", _dropout),
+    Case("Dropout-eval", _dropout, kwargs={"train_flg": False}),
+]
+
+
+def _as_tuple(x) -> tuple:
+    return x if isinstance(x, tuple) else (x,)
+
+
+def _forward(case: Case, layer, x, extra):
+    return layer.forward(*_as_tuple(x), *extra, **case.kwargs)
+
+
+@pytest.fixture(params=CASES, ids=lambda case: case.id)
+def case(request) -> Case:
+    return request.param
+
+
+def test_gradient(case: Case):
+    rng = np.random.default_rng(20240501)
+    layer, x = case.make(rng)
+    errors = check_layer_gradient(
+        layer, x, args=case.args(rng, x), kwargs=case.kwargs, rng=rng
+    )
+    assert set(errors) >= set(layer.params)
+    assert max(errors.values()) < case.tol, errors
+
+
+def test_inputs_not_mutated(case: Case):
+    rng = np.random.default_rng(1)
+    layer, x = case.make(rng)
+    extra = case.args(rng, x)
+    params_before = {k: v.copy() for k, v in layer.params.items()}
+    x_before = [xi.copy() for xi in _as_tuple(x)]
+    extra_before = [np.array(e, copy=True) for e in extra]
+    out = np.asarray(_forward(case, layer, x, extra))
+    dout = rng.standard_normal(out.shape)
+    dout_before = dout.copy()
+    layer.backward(dout if out.ndim else float(dout))
+    for xi, before in zip(_as_tuple(x), x_before, strict=True):
+        np.testing.assert_array_equal(xi, before)
+    for e, before in zip(extra, extra_before, strict=True):
+        np.testing.assert_array_equal(e, before)
+    np.testing.assert_array_equal(dout, dout_before)
+    for k, v in layer.params.items():  # backward does not update parameters
+        np.testing.assert_array_equal(v, params_before[k])
+
+
+def test_shapes(case: Case):
+    rng = np.random.default_rng(2)
+    layer, x = case.make(rng)
+    out = np.asarray(_forward(case, layer, x, case.args(rng, x)))
+    dxs = layer.backward(rng.standard_normal(out.shape) if out.ndim else 1.0)
+    for xi, dxi in zip(_as_tuple(x), _as_tuple(dxs), strict=True):
+        assert dxi.shape == xi.shape
+        assert dxi.dtype == xi.dtype
+    assert set(layer.grads) == set(layer.params)
+    for k, v in layer.params.items():
+        assert layer.grads[k].shape == v.shape
+
+
+def test_backward_before_forward(case: Case):
+    layer, x = case.make(np.random.default_rng(3))
+    with pytest.raises(RuntimeError, match="before forward"):
+        layer.backward(np.ones(np.shape(_as_tuple(x)[0])))
+
+
+def test_float32_stays_float32(case: Case):
+    if not case.float32:
+        pytest.skip("this case does not support float32")
+    rng = np.random.default_rng(4)
+    layer, x = case.make(rng)
+    # Rebinding is fine here: the layer is not shared with a network.
+    layer.params.update({k: v.astype(np.float32) for k, v in layer.params.items()})
+    x32 = tuple(xi.astype(np.float32) for xi in _as_tuple(x))
+    extra = case.args(rng, x32[0])
+    out = np.asarray(layer.forward(*x32, *extra, **case.kwargs))
+    assert out.dtype == np.float32
+    dxs = layer.backward(np.ones(out.shape, np.float32) if out.ndim else np.float32(1))
+    for dxi in _as_tuple(dxs):
+        assert dxi.dtype == np.float32
+    for g in layer.grads.values():
+        assert g.dtype == np.float32
+
+
+# Worked examples: the apple shop of section 5.4 -------------------------------------
+
+
+def test_buy_apple():
+    mul_apple_layer, mul_tax_layer = MulLayer(), MulLayer()
+    apple_price = mul_apple_layer.forward(100, 2)
+    price = mul_tax_layer.forward(apple_price, 1.1)
+    dapple_price, dtax = mul_tax_layer.backward(1)
+    dapple, dapple_num = mul_apple_layer.backward(dapple_price)
+    assert f"{int(price)}" == "220"
+    assert f"{dapple} {int(dapple_num)} {dtax}" == "2.2 110 200"
+
+
+def test_buy_apple_orange(capsys):
+    mul_apple, mul_orange, mul_tax = MulLayer(), MulLayer(), MulLayer()
+    add_fruit = AddLayer()
+    all_price = add_fruit.forward(mul_apple.forward(100, 2), mul_orange.forward(150, 3))
+    price = mul_tax.forward(all_price, 1.1)
+    dall_price, dtax = mul_tax.backward(1)
+    dapple_price, dorange_price = add_fruit.backward(dall_price)
+    dorange, dorange_num = mul_orange.backward(dorange_price)
+    dapple, dapple_num = mul_apple.backward(dapple_price)
+    print("price:", int(price))
+    print("dApple:", dapple)
+    print("dApple_num:", int(dapple_num))
+    print("dOrange:", dorange)
+    print("dOrange_num:", int(dorange_num))
+    print("dTax:", dtax)
+    assert capsys.readouterr().out.splitlines() == [
+        "price: 715",
+        "dApple: 2.2",
+        "dApple_num: 110",
+        "dOrange: 3.3000000000000003",
+        "dOrange_num: 165",
+        "dTax: 650",
+    ]
+
+
+# Layer-specific behaviour ------------------------------------------------------------
+
+
+def test_softmax_with_loss_backward_is_y_minus_t_over_n():
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((6, 3))
+    t = rng.integers(0, 3, 6)
+    layer = SoftmaxWithLoss()
+    layer.forward(x, t)
+    y = np.exp(x) / np.exp(x).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(layer.backward(), (y - np.eye(3)[t]) / 6, rtol=1e-12)
+    np.testing.assert_allclose(layer.backward(2.0), 2 * (y - np.eye(3)[t]) / 6, rtol=1e-12)
+
+
+def test_softmax_with_loss_labels_equal_one_hot():
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((6, 3))
+    t = rng.integers(0, 3, 6)
+    a, b = SoftmaxWithLoss(), SoftmaxWithLoss()
+    assert a.forward(x, t) == pytest.approx(b.forward(x, np.eye(3)[t]), rel=1e-15)
+    np.testing.assert_array_equal(a.backward(), b.backward())
+
+
+def test_affine_shares_parameters_by_reference():
+    W, b = np.ones((3, 2)), np.zeros(2)
+    layer = Affine(W, b)
+    assert layer.params["W"] is W and layer.params["b"] is b
+    W -= 0.5  # an optimizer's in-place update reaches the layer
+    np.testing.assert_array_equal(layer.forward(np.ones((1, 3))), [[1.5, 1.5]])
+    assert layer.W is W
+
+
+@pytest.mark.parametrize(
+    ("x_shape", "message"), [((4,), "expects a batch"), ((2, 5), "expects 4")]
+)
+def test_affine_rejects_bad_input(x_shape, message):
+    layer = Affine(np.ones((4, 3)), np.zeros(3))
+    with pytest.raises(ValueError, match=message):
+        layer.forward(np.ones(x_shape))
+
+
+def test_relu_backward_zero_where_input_not_positive():
+    layer = Relu()
+    layer.forward(np.array([[-1.0, 0.0, 2.0]]))
+    np.testing.assert_array_equal(
+        layer.backward(np.array([[5.0, 6.0, 7.0]])), [[0, 0, 7.0]]
+    )

@@ -26,7 +26,9 @@ def main() -> None:
     _, (x_test, t_test) = load_mnist()
     net = ThreeLayerNet.from_book_weights()
     sizes = [1, 10, 100, 1000, None]
-    times = {b: best_of(lambda b=b: net.accuracy(x_test, t_test, batch_size=b)) for b in sizes}
+    times = {
+        b: best_of(lambda b=b: net.accuracy(x_test, t_test, batch_size=b)) for b in sizes
+    }
     base = times[1]
     print(f"{'batch size':>12} {'ms':>9} {'speed-up':>9}")
     for b, t in times.items():

@@ -57,7 +57,7 @@ def step_function(x: ArrayLike) -> np.ndarray:
 
 
 def sigmoid(x: ArrayLike) -> np.ndarray:
-    """Return the logistic sigmoid $1/(1+e^{-x})$ of each element of `x`.
+    r"""Return the logistic sigmoid $1/(1+e^{-x})$ of each element of `x`.
 
     The sigmoid (シグモイド関数) squashes any real number into (0, 1) smoothly: it is the
     differentiable cousin of the step function.
@@ -76,11 +76,11 @@ def sigmoid(x: ArrayLike) -> np.ndarray:
 
     Notes
     -----
-    $\\sigma(x) = \\frac{1}{1 + e^{-x}} = \\frac{e^{x}}{1 + e^{x}}$.
+    $\sigma(x) = \frac{1}{1 + e^{-x}} = \frac{e^{x}}{1 + e^{x}}$.
 
     The book's one-liner `1 / (1 + np.exp(-x))` overflows `exp` (with a
     `RuntimeWarning`) for $x < -709$ in float64 and $x < -88$ in float32. We evaluate
-    $e^{-|x|}$, which never overflows, and use the first form for $x \\ge 0$ and the
+    $e^{-|x|}$, which never overflows, and use the first form for $x \ge 0$ and the
     second for $x < 0$. The results are the same where the book's form is finite.
 
     Examples
@@ -98,7 +98,7 @@ def sigmoid(x: ArrayLike) -> np.ndarray:
 
 
 def relu(x: ArrayLike) -> np.ndarray:
-    """Return the rectified linear unit $\\max(0, x)$ of each element of `x`.
+    r"""Return the rectified linear unit $\max(0, x)$ of each element of `x`.
 
     ReLU (Rectified Linear Unit) passes positive inputs through unchanged and clips
     negative ones to zero.
@@ -156,7 +156,7 @@ def identity_function(x: ArrayLike) -> np.ndarray:
 
 
 def softmax(x: ArrayLike) -> np.ndarray:
-    """Return the softmax of `x` along its last axis: positive values that sum to 1.
+    r"""Return the softmax of `x` along its last axis: positive values that sum to 1.
 
     Softmax (ソフトマックス関数) turns a vector of scores into probabilities that keep the
     scores' order. A 2-D input is treated as a batch: each row is normalised separately.
@@ -175,14 +175,14 @@ def softmax(x: ArrayLike) -> np.ndarray:
 
     Notes
     -----
-    $y_k = \\frac{e^{a_k}}{\\sum_{i=1}^{K} e^{a_i}}$.
+    $y_k = \frac{e^{a_k}}{\sum_{i=1}^{K} e^{a_i}}$.
 
     Computed literally, $e^{a_k}$ overflows for $a_k > 709$ (float64). Subtracting any
     constant $C$ from every score leaves the result unchanged,
 
-    $$\\frac{e^{a_k - C}}{\\sum_i e^{a_i - C}} = \\frac{e^{a_k}}{\\sum_i e^{a_i}},$$
+    $$\frac{e^{a_k - C}}{\sum_i e^{a_i - C}} = \frac{e^{a_k}}{\sum_i e^{a_i}},$$
 
-    so we take $C = \\max_i a_i$ (section 3.5.2): the largest exponent is then $e^0 = 1$
+    so we take $C = \max_i a_i$ (section 3.5.2): the largest exponent is then $e^0 = 1$
     and nothing overflows. Underflow of the small terms to 0 is harmless.
 
     The book's batched version transposes the input (`x.T`); reducing over `axis=-1`

@@ -174,7 +174,11 @@ def build_parser() -> argparse.ArgumentParser:
         "reproduce", help="compute the book's published numbers with nnbook, side by side"
     )
     repro.add_argument(
-        "--chapter", type=int, action="append", metavar="N", help="only chapter N (repeatable)"
+        "--chapter",
+        type=int,
+        action="append",
+        metavar="N",
+        help="only chapter N (repeatable)",
     )
     repro.set_defaults(handler=_reproduce)
     return parser

@@ -17,7 +17,7 @@ __all__ = ["AND", "NAND", "OR", "XOR", "Perceptron"]
 
 @dataclass(frozen=True)
 class Perceptron:
-    """A single perceptron with weights `w` and bias `b`: fires when $w \\cdot x + b > 0$.
+    r"""A single perceptron with weights `w` and bias `b`: fires when $w \cdot x + b > 0$.
 
     Book: chapter 2, sections 2.1 and 2.3.2.
 
@@ -27,15 +27,15 @@ class Perceptron:
         Weights (重み): how much each input counts.
     b : float
         Bias (バイアス): how easily the perceptron fires. A bias $b$ is the threshold
-        $\\theta$ of section 2.1 moved to the other side, $b = -\\theta$.
+        $\theta$ of section 2.1 moved to the other side, $b = -\theta$.
 
     Notes
     -----
     Section 2.1 writes the rule with a threshold,
-    $y = 1$ if $w_1 x_1 + w_2 x_2 > \\theta$, else $0$; from section 2.3.2 on the book
+    $y = 1$ if $w_1 x_1 + w_2 x_2 > \theta$, else $0$; from section 2.3.2 on the book
     uses a bias, $y = 1$ if $b + w_1 x_1 + w_2 x_2 > 0$, else $0$. The two are the same
-    rule with $b = -\\theta$; use [`from_threshold`][nnbook.perceptron.Perceptron.from_threshold]
-    for the first form.
+    rule with $b = -\theta$; use
+    [`from_threshold`][nnbook.perceptron.Perceptron.from_threshold] for the first form.
 
     Calling the perceptron evaluates it on one input `(D,)` or a batch `(N, D)` and
     returns Python ints (one input) or an int array (a batch).
@@ -57,7 +57,7 @@ class Perceptron:
 
     @classmethod
     def from_threshold(cls, w: ArrayLike, theta: float) -> Perceptron:
-        """Build the perceptron that fires when $w \\cdot x > \\theta$ (section 2.1).
+        r"""Build the perceptron that fires when $w \cdot x > \theta$ (section 2.1).
 
         Parameters
         ----------
@@ -87,7 +87,7 @@ class Perceptron:
         return cls(w, -float(theta))
 
     def __call__(self, x: ArrayLike) -> int | np.ndarray:
-        """Return 1 where $w \\cdot x + b > 0$, else 0, for one input or a batch."""
+        r"""Return 1 where $w \cdot x + b > 0$, else 0, for one input or a batch."""
         x = np.asarray(x, dtype=np.float64)
         w = np.asarray(self.w)
         if x.shape[-1:] != w.shape:
@@ -104,7 +104,7 @@ _NAND = Perceptron(w=[-0.5, -0.5], b=0.7)
 _OR = Perceptron(w=[0.5, 0.5], b=-0.2)
 
 
-def AND(x1: float, x2: float) -> int:  # noqa: N802 - the book's name
+def AND(x1: float, x2: float) -> int:
     """Return `x1` AND `x2` computed by one perceptron (w = (0.5, 0.5), b = -0.7).
 
     Book: chapter 2, sections 2.2.1 and 2.3.2.
@@ -128,7 +128,7 @@ def AND(x1: float, x2: float) -> int:  # noqa: N802 - the book's name
     return _AND([x1, x2])
 
 
-def NAND(x1: float, x2: float) -> int:  # noqa: N802 - the book's name
+def NAND(x1: float, x2: float) -> int:
     """Return NOT (`x1` AND `x2`): AND with every weight and the bias negated.
 
     Book: chapter 2, sections 2.2.2 and 2.3.3.
@@ -152,7 +152,7 @@ def NAND(x1: float, x2: float) -> int:  # noqa: N802 - the book's name
     return _NAND([x1, x2])
 
 
-def OR(x1: float, x2: float) -> int:  # noqa: N802 - the book's name
+def OR(x1: float, x2: float) -> int:
     """Return `x1` OR `x2` computed by one perceptron (w = (0.5, 0.5), b = -0.2).
 
     Book: chapter 2, sections 2.2.2 and 2.3.3.
@@ -176,7 +176,7 @@ def OR(x1: float, x2: float) -> int:  # noqa: N802 - the book's name
     return _OR([x1, x2])
 
 
-def XOR(x1: float, x2: float) -> int:  # noqa: N802 - the book's name
+def XOR(x1: float, x2: float) -> int:
     """Return `x1` XOR `x2` with a two-layer perceptron: AND(NAND(x), OR(x)).
 
     No single perceptron computes XOR: its 1s and 0s cannot be split by one straight

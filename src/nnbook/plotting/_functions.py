@@ -60,9 +60,9 @@ def plot_functions(
 
 
 def plot_activations() -> plt.Figure:
-    """Draw the step function and the sigmoid on one axes, and ReLU beside them.
+    r"""Draw the step function and the sigmoid on one axes, and ReLU beside them.
 
-    Both panels use $x \\in [-5, 5)$ in steps of 0.1, as in the book's figures; the
+    Both panels use $x \in [-5, 5)$ in steps of 0.1, as in the book's figures; the
     left panel's y axis runs from -0.1 to 1.1.
 
     Book: chapter 3, figures 3-6 to 3-9.

@@ -43,7 +43,7 @@ def plot_digits(
     """
     images = np.asarray(images)
     n = len(images)
-    side = int(round(np.sqrt(images[0].size)))
+    side = round(np.sqrt(images[0].size))
     if side * side != images[0].size:
         raise ValueError(f"expected square images, got {images.shape[1:]} per image")
     images = images.reshape(n, side, side)

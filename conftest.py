@@ -51,10 +51,29 @@ def _notebook_needs(path: Path) -> list[str]:
     return list(meta.get("nnbook", {}).get("data", []))
 
 
+# Docstring examples that load data run where the data is, like the data tests.
+_DOCTEST_DATA = {
+    "load_mnist(": "mnist",
+    "load_fashion_mnist(": "fashion-mnist",
+    'load_book_params("sample_weight"': "sample_weight",
+}
+
+
+def _doctest_needs(item) -> list[str]:
+    source = "".join(example.source for example in item.dtest.examples)
+    return [name for call, name in _DOCTEST_DATA.items() if call in source]
+
+
 def pytest_collection_modifyitems(config, items):
-    """Gate notebook cells on the data their notebook declares it needs."""
+    """Gate notebook cells and docstring examples on the data they need."""
     checked: dict[Path, list[str]] = {}
     for item in items:
+        if isinstance(item, pytest.DoctestItem):
+            missing = data_missing(*_doctest_needs(item))
+            if missing and not STRICT:
+                reason = f"this example needs {', '.join(missing)}; set NNBOOK_DATA"
+                item.add_marker(pytest.mark.skip(reason=reason))
+            continue
         path = Path(str(item.path))
         if path.suffix != ".ipynb":
             continue

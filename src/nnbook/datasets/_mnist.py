@@ -124,14 +124,14 @@ def load_mnist(
 
     Examples
     --------
-    Not run here, as they need the data (see `nnbook data status`):
+    These need the data (see `nnbook data status`); the tests run them where it is:
 
     >>> from nnbook.datasets import load_mnist
-    >>> (x_train, t_train), (x_test, t_test) = load_mnist()  # doctest: +SKIP
-    >>> print(x_train.shape, x_train.dtype, t_train.shape, t_train.dtype)  # doctest: +SKIP
+    >>> (x_train, t_train), (x_test, t_test) = load_mnist()
+    >>> print(x_train.shape, x_train.dtype, t_train.shape, t_train.dtype)
     (60000, 784) float32 (60000,) uint8
-    >>> (x, t), _ = load_mnist(flatten=False, one_hot_label=True)  # doctest: +SKIP
-    >>> print(x.shape, t.shape, t[0])  # doctest: +SKIP
+    >>> (x, t), _ = load_mnist(flatten=False, one_hot_label=True)
+    >>> print(x.shape, t.shape, t[0])
     (60000, 1, 28, 28) (60000, 10) [0. 0. 0. 0. 0. 1. 0. 0. 0. 0.]
     """
     return _load("mnist", normalize, flatten, one_hot_label, data_home)
@@ -176,11 +176,11 @@ def load_fashion_mnist(
 
     Examples
     --------
-    Not run here, as they need the data:
+    These need the data; the tests run them where it is:
 
     >>> from nnbook.datasets import load_fashion_mnist
-    >>> (x_train, t_train), _ = load_fashion_mnist()  # doctest: +SKIP
-    >>> print(x_train.shape, t_train[:5])  # doctest: +SKIP
+    >>> (x_train, t_train), _ = load_fashion_mnist()
+    >>> print(x_train.shape, t_train[:5])
     (60000, 784) [9 0 0 3 0]
     """
     return _load("fashion-mnist", normalize, flatten, one_hot_label, data_home)

@@ -198,11 +198,11 @@ def load_book_params(
 
     Examples
     --------
-    Not run here, as it needs the data:
+    This needs the data; the tests run it where it is:
 
     >>> from nnbook.datasets import load_book_params
-    >>> network = load_book_params("sample_weight")  # doctest: +SKIP
-    >>> print(sorted(network), network["W1"].shape, network["W1"].dtype)  # doctest: +SKIP
+    >>> network = load_book_params("sample_weight")
+    >>> print(sorted(network), network["W1"].shape, network["W1"].dtype)
     ['W1', 'W2', 'W3', 'b1', 'b2', 'b3'] (784, 50) float32
     """
     spec = weight_spec(name, revision)

@@ -127,7 +127,7 @@ class _BrokenSigmoid(Sigmoid):
     """Forgets the factor (1 - y) in backward."""
 
     def backward(self, dout):
-        (out,) = self._cached("out")
+        (out,) = self._require("out")
         return dout * out
 
 

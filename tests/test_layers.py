@@ -224,7 +224,7 @@ def test_dout_of_the_wrong_shape_is_refused(case: Case):
     out = np.asarray(_forward(case, layer, x, case.args(rng, x)))
     # One extra row (a scalar loss gets an array): never silently broadcast.
     bad = np.ones((1, *out.shape)) if out.ndim == 0 else np.ones((out.shape[0] + 1,))
-    with pytest.raises(ValueError, match="dout of shape|scalar dout"):
+    with pytest.raises(ValueError, match=r"dout of shape|scalar dout"):
         layer.backward(bad)
 
 

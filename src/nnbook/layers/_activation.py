@@ -88,8 +88,8 @@ class Sigmoid(Layer):
     Notes
     -----
     $\frac{\partial y}{\partial x} = y(1 - y)$, so `forward` keeps its output in
-    `out` (the book's attribute) and `backward` needs nothing else. The forward pass uses the overflow-safe
-    [`sigmoid`][nnbook.activations.sigmoid].
+    `out` (the book's attribute) and `backward` needs nothing else. The forward pass
+    uses the overflow-safe [`sigmoid`][nnbook.activations.sigmoid].
 
     Examples
     --------

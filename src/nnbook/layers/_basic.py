@@ -10,7 +10,7 @@ __all__ = ["AddLayer", "MulLayer"]
 
 
 def _keep(value):
-    """A private copy of an array input (numbers are immutable and kept as they are)."""
+    """Return a private copy of an array input (numbers are immutable: kept as is)."""
     return value.copy() if isinstance(value, np.ndarray) else value
 
 
@@ -38,9 +38,9 @@ class MulLayer(Layer):
     Notes
     -----
     $\frac{\partial z}{\partial x} = y$, $\frac{\partial z}{\partial y} = x$.
-    `forward` keeps `x` and `y` (copies of arrays). Inputs may be Python numbers (as in the book's
-    shopping example) or arrays; arrays of different shapes are broadcast, and each
-    gradient is summed back to its input's shape.
+    `forward` keeps `x` and `y` (copies of arrays). Inputs may be Python numbers (as in
+    the book's shopping example) or arrays; arrays of different shapes are broadcast,
+    and each gradient is summed back to its input's shape.
 
     Examples
     --------

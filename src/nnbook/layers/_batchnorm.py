@@ -62,8 +62,8 @@ class BatchNormalization(Layer):
 
     bars being means over the batch: the book's step-by-step graph, collapsed. `forward`
     keeps what the book's layer keeps, under its names: `input_shape`, `batch_size`,
-    `xc` ($x - \mu$), `xn` ($\hat x$) and `std` ($\sqrt{\sigma^2+\epsilon}$). After a `forward` with
-    `train_flg=False` the statistics are constants, and `backward` gives
+    `xc` ($x - \mu$), `xn` ($\hat x$) and `std` ($\sqrt{\sigma^2+\epsilon}$). After a
+    `forward` with `train_flg=False` the statistics are constants, and `backward` gives
     $\gamma\,\mathrm{dout}/\sqrt{v + \epsilon}$ (the book's `backward` would reuse stale
     training values there).
 

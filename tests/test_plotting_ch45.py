@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 
 from nnbook.gradient import gradient_descent_path
-from nnbook.models import TrainingHistory
 from nnbook.plotting import (
     plot_computational_graph,
     plot_descent_path,
@@ -19,6 +18,7 @@ from nnbook.plotting import (
     plot_tangent,
     plot_training_history,
 )
+from nnbook.trainer import TrainingHistory
 
 
 @pytest.fixture(autouse=True)
@@ -62,9 +62,9 @@ def test_descent_path_is_drawn_over_contours():
 
 def test_training_history_has_loss_and_accuracy_panels():
     history = TrainingHistory(
-        train_loss=list(np.linspace(2.3, 0.3, 50)),
-        train_acc=[0.1, 0.8, 0.9],
-        test_acc=[0.1, 0.79, 0.88],
+        train_loss_list=list(np.linspace(2.3, 0.3, 50)),
+        train_acc_list=[0.1, 0.8, 0.9],
+        test_acc_list=[0.1, 0.79, 0.88],
     )
     fig = plot_training_history(history, title="run")
     ax_loss, ax_acc = fig.axes

@@ -28,8 +28,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from nnbook._testing import skip_or_fail
-
 pytestmark = pytest.mark.browser
 
 CHROMIUM_ARGS = [
@@ -135,7 +133,7 @@ def server(site_dir: Path):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(skip_or_fail):
     executable = find_chromium()
     if executable is None:
         skip_or_fail(

@@ -4,7 +4,7 @@ Every entry of ``CASES`` is run through the same checks:
 
 - ``test_gradient``: float64 gradient check of ``dx`` and of every parameter against
   central differences, with a random projection of the output
-  (`nnbook.gradient.check_layer_gradient`);
+  (`nnbook.gradient_check.check_layer_gradient`);
 - ``test_inputs_not_mutated``: ``forward`` leaves ``x`` (and the extra arguments) alone,
   ``backward`` leaves ``dout`` alone;
 - ``test_shapes``: ``dx`` has ``x``'s shape and dtype, each ``grads[k]`` has
@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pytest
 
-from nnbook.gradient import check_layer_gradient
+from nnbook.gradient_check import check_layer_gradient
 from nnbook.layers import (
     AddLayer,
     Affine,
@@ -50,6 +50,7 @@ from nnbook.layers import (
     Sigmoid,
     SoftmaxWithLoss,
 )
+from support import FixedMask
 
 
 def away_from_zero(x: np.ndarray, margin: float = 0.05) -> np.ndarray:
@@ -81,19 +82,9 @@ class Case:
     float32: bool = True
 
 
-class _FixedMask:
-    """Stands in for a Dropout layer's generator: the same draws on every forward."""
-
-    def __init__(self, seed: int) -> None:
-        self.seed = seed
-
-    def random(self, size, dtype=np.float64):
-        return np.random.default_rng(self.seed).random(size, dtype=dtype)
-
-
 def _dropout(rng: np.random.Generator, ratio: float = 0.3) -> tuple:
     layer = Dropout(ratio)
-    layer.rng = _FixedMask(int(rng.integers(2**31)))  # fixed mask for the check
+    layer.rng = FixedMask(int(rng.integers(2**31)))  # fixed mask for the check
     return layer, rng.standard_normal((5, 6))
 
 
@@ -218,6 +209,35 @@ def test_backward_before_forward(case: Case):
         layer.backward(np.ones(np.shape(_as_tuple(x)[0])))
 
 
+def test_dout_of_the_wrong_shape_is_refused(case: Case):
+    rng = np.random.default_rng(7)
+    layer, x = case.make(rng)
+    out = np.asarray(_forward(case, layer, x, case.args(rng, x)))
+    # One extra row (a scalar loss gets an array): never silently broadcast.
+    bad = np.ones((1, *out.shape)) if out.ndim == 0 else np.ones((out.shape[0] + 1,))
+    with pytest.raises(ValueError, match=r"dout of shape|scalar dout"):
+        layer.backward(bad)
+
+
+def test_input_changed_after_forward_does_not_change_backward(case: Case):
+    rng = np.random.default_rng(8)
+    layer, x = case.make(rng)
+    extra = case.args(rng, x)
+    out = np.asarray(_forward(case, layer, x, extra))
+    dout = rng.standard_normal(out.shape) if out.ndim else 1.0
+    expected = [np.array(d, copy=True) for d in _as_tuple(layer.backward(dout))]
+    expected_grads = {k: v.copy() for k, v in layer.grads.items()}
+    for xi in _as_tuple(x):
+        xi[...] = 1e3  # the caller reuses its buffer
+    for e in extra:
+        e[...] = 0
+    got = _as_tuple(layer.backward(dout))
+    for g, want in zip(got, expected, strict=True):
+        np.testing.assert_array_equal(g, want)
+    for k, v in layer.grads.items():
+        np.testing.assert_array_equal(v, expected_grads[k])
+
+
 def test_float32_stays_float32(case: Case):
     if not case.float32:
         pytest.skip("this case does not support float32")
@@ -313,6 +333,43 @@ def test_affine_rejects_bad_input(x_shape, message):
     layer = Affine(np.ones((4, 3)), np.zeros(3))
     with pytest.raises(ValueError, match=message):
         layer.forward(np.ones(x_shape))
+
+
+def test_book_attribute_names_after_forward():
+    """Section 5.5 and 6.3 read these attributes; they are what backward uses."""
+    relu, sigmoid = Relu(), Sigmoid()
+    x = np.array([[-1.0, 2.0]])
+    relu.forward(x)
+    np.testing.assert_array_equal(relu.mask, [[True, False]])
+    np.testing.assert_array_equal(sigmoid.forward(x), sigmoid.out)
+    affine = Affine(np.ones((4, 2)), np.zeros(2))
+    affine.forward(np.ones((3, 2, 2)))
+    assert affine.x.shape == (3, 4) and affine.original_x_shape == (3, 2, 2)
+    bn = BatchNormalization(np.ones(2), np.zeros(2))
+    bn.forward(np.array([[1.0, 2.0], [3.0, 6.0]]))
+    assert bn.batch_size == 2 and bn.input_shape == (2, 2)
+    np.testing.assert_array_equal(bn.xc, [[-1.0, -2.0], [1.0, 2.0]])
+    np.testing.assert_allclose(bn.std, np.sqrt(np.array([1.0, 4.0]) + 1e-6))
+
+
+def test_book_style_parameter_assignment_copies_into_the_shared_array():
+    W, b = np.ones((3, 2)), np.zeros(2)
+    layer = Affine(W, b)
+    layer.W = np.full((3, 2), 2.0)  # what the book's load_params does
+    layer.b = [1.0, 1.0]
+    assert layer.params["W"] is W and layer.W is W
+    np.testing.assert_array_equal(W, 2.0)
+    np.testing.assert_array_equal(b, 1.0)
+    with pytest.raises(ValueError, match=r"shape \(3, 2\).*shape \(2, 3\)"):
+        layer.W = np.ones((2, 3))
+    np.testing.assert_array_equal(W, 2.0)
+
+
+def test_affine_first_layer_can_skip_dx():
+    layer = Affine(np.ones((3, 2)), np.zeros(2))
+    layer.forward(np.ones((4, 3)))
+    assert layer.backward(np.ones((4, 2)), need_dx=False) is None
+    np.testing.assert_array_equal(layer.dW, np.full((3, 2), 4.0))
 
 
 def test_relu_backward_zero_where_input_not_positive():

@@ -1,12 +1,13 @@
 """Layers with `forward` and `backward` (book chapters 5-7).
 
 Every layer follows the contract of [`Layer`][nnbook.layers.Layer]: `params` and `grads`
-dicts, `forward(x, train_flg=True)`, `backward(dout)`, inputs never mutated.
+dicts, `forward(x, train_flg=True)`, `backward(dout)`, inputs never mutated. Loss layers
+follow [`LossLayer`][nnbook.layers.LossLayer]: `forward(x, t)`, `backward(dout=1)`.
 """
 
 from nnbook.layers._activation import Relu, Sigmoid
 from nnbook.layers._affine import Affine
-from nnbook.layers._base import Layer
+from nnbook.layers._base import Layer, LossLayer
 from nnbook.layers._basic import AddLayer, MulLayer
 from nnbook.layers._batchnorm import BatchNormalization
 from nnbook.layers._dropout import Dropout
@@ -18,6 +19,7 @@ __all__ = [
     "BatchNormalization",
     "Dropout",
     "Layer",
+    "LossLayer",
     "MulLayer",
     "Relu",
     "Sigmoid",

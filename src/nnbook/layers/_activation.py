@@ -18,7 +18,8 @@ class Relu(Layer):
     Notes
     -----
     $\frac{\partial y}{\partial x} = 1$ if $x > 0$, else $0$ (we take 0 at $x = 0$, as
-    the book does). `forward` remembers the boolean mask of $x \le 0$.
+    the book does). `forward` keeps the boolean mask of $x \le 0$ in `mask`, the
+    book's attribute (section 5.5.1 reads it).
 
     The book's `backward` writes zeros into `dout` (`dout[self.mask] = 0`); ours
     returns a new array and leaves `dout` alone, so a gradient shared by several
@@ -35,7 +36,14 @@ class Relu(Layer):
     >>> print(relu.backward(np.array([[10.0, 20.0], [30.0, 40.0]])))
     [[10.  0.]
      [ 0. 40.]]
+    >>> print(relu.mask)
+    [[False  True]
+     [ True False]]
     """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mask: np.ndarray | None = None
 
     def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
         """Return `max(0, x)` elementwise.
@@ -51,8 +59,7 @@ class Relu(Layer):
         -------
         ndarray of the same shape and dtype as `x`
         """
-        mask = x <= 0
-        self._remember(mask=mask)
+        self.mask = mask = x <= 0
         return np.where(mask, np.zeros((), dtype=x.dtype), x)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
@@ -68,7 +75,8 @@ class Relu(Layer):
         ndarray of the same shape
             Gradient with respect to `x`.
         """
-        (mask,) = self._cached("mask")
+        (mask,) = self._require("mask")
+        self._check_dout(dout, mask.shape)
         return np.where(mask, np.zeros((), dtype=dout.dtype), dout)
 
 
@@ -79,9 +87,9 @@ class Sigmoid(Layer):
 
     Notes
     -----
-    $\frac{\partial y}{\partial x} = y(1 - y)$, so `forward` remembers its output
-    `y` and `backward` needs nothing else. The forward pass uses the overflow-safe
-    [`sigmoid`][nnbook.activations.sigmoid].
+    $\frac{\partial y}{\partial x} = y(1 - y)$, so `forward` keeps its output in
+    `out` (the book's attribute) and `backward` needs nothing else. The forward pass
+    uses the overflow-safe [`sigmoid`][nnbook.activations.sigmoid].
 
     Examples
     --------
@@ -93,6 +101,10 @@ class Sigmoid(Layer):
     >>> print(layer.backward(np.array([[1.0, 1.0]])))
     [[0.25       0.10499359]]
     """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.out: np.ndarray | None = None
 
     def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
         """Return the sigmoid of `x` elementwise.
@@ -108,8 +120,7 @@ class Sigmoid(Layer):
         -------
         ndarray of the same shape and dtype as `x`
         """
-        out = sigmoid(x)
-        self._remember(out=out)
+        self.out = out = sigmoid(x)
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
@@ -125,5 +136,6 @@ class Sigmoid(Layer):
         ndarray of the same shape
             Gradient with respect to `x`.
         """
-        (out,) = self._cached("out")
+        (out,) = self._require("out")
+        self._check_dout(dout, out.shape)
         return dout * (1.0 - out) * out

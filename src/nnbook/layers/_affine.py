@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnbook.layers._base import Layer
+from nnbook.layers._base import Layer, grad_property, param_property
 
 __all__ = ["Affine"]
 
@@ -40,9 +40,14 @@ class Affine(Layer):
     \frac{\partial L}{\partial W} = X^\top G, \quad
     \frac{\partial L}{\partial b} = \sum_{n} G_{n,:}.$$
 
-    `forward` remembers the flattened input and the original shape. The book's
-    attributes `W`, `b`, `dW`, `db` are available as properties over `params` and
-    `grads`, so `net.layers["Affine1"].dW` works as in the book.
+    `forward` keeps a copy of the flattened input in `x` and the input's shape in
+    `original_x_shape`, the book's attribute names. The copy (the book keeps a
+    reference) means that changing the caller's array between `forward` and
+    `backward` cannot change `dW`. The book's attributes `W`, `b`, `dW`, `db` are
+    properties over `params` and `grads`, so `net.layers["Affine1"].dW` works as in the
+    book, and the book's `layer.W = W_new` copies the values into the shared array
+    instead of replacing it. `backward(dout, need_dx=False)` skips $G W^\top$ (and
+    returns None): a network's first layer has no use for it.
 
     Examples
     --------
@@ -82,27 +87,16 @@ class Affine(Layer):
             )
         self.params["W"] = W
         self.params["b"] = b
+        self.x: np.ndarray | None = None
+        self.original_x_shape: tuple[int, ...] | None = None
+
+    can_skip_dx = True
 
     # The book's attribute names, as views of params/grads.
-    @property
-    def W(self) -> np.ndarray:
-        """The weights, `params["W"]`."""
-        return self.params["W"]
-
-    @property
-    def b(self) -> np.ndarray:
-        """The biases, `params["b"]`."""
-        return self.params["b"]
-
-    @property
-    def dW(self) -> np.ndarray:
-        """Gradient of the weights from the latest `backward`, `grads["W"]`."""
-        return self.grads["W"]
-
-    @property
-    def db(self) -> np.ndarray:
-        """Gradient of the biases from the latest `backward`, `grads["b"]`."""
-        return self.grads["b"]
+    W = param_property("W", "The weights, `params['W']` (assigning copies into it).")
+    b = param_property("b", "The biases, `params['b']` (assigning copies into it).")
+    dW = grad_property("W", "Gradient of the weights from the latest `backward`.")
+    db = grad_property("b", "Gradient of the biases from the latest `backward`.")
 
     def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
         """Return `x.reshape(N, -1) @ W + b`.
@@ -136,24 +130,32 @@ class Affine(Layer):
                 f"x of shape {x.shape} has {x2.shape[1]} features per sample, but W of "
                 f"shape {W.shape} expects {W.shape[0]}"
             )
-        self._remember(x=x2, x_shape=x.shape)
-        return x2 @ W + b
+        self.x = x2.copy()
+        self.original_x_shape = x.shape
+        out = x2 @ W
+        out += b  # in place: one temporary fewer than `x2 @ W + b`, the same numbers
+        return out
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
+    def backward(self, dout: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
         """Return `dx` and store `grads["W"]`, `grads["b"]`.
 
         Parameters
         ----------
         dout : ndarray of shape (N, M)
             Gradient of the loss with respect to the output.
+        need_dx : bool, default=True
+            Compute `dx`; a network's first layer passes False and gets None.
 
         Returns
         -------
-        ndarray of the input's shape
+        ndarray of the input's shape, or None
             Gradient with respect to `x`.
         """
-        x2, x_shape = self._cached("x", "x_shape")
+        x2, x_shape = self._require("x", "original_x_shape")
         W = self.params["W"]
+        self._check_dout(dout, (x2.shape[0], W.shape[1]))
         self.grads["W"] = x2.T @ dout
         self.grads["b"] = np.sum(dout, axis=0)
+        if not need_dx:
+            return None
         return (dout @ W.T).reshape(x_shape)

@@ -1,10 +1,47 @@
-"""The contract every layer follows (book chapters 5-7)."""
+"""The two contracts every layer follows: `Layer` and `LossLayer` (book chapters 5-8)."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
-__all__ = ["Layer"]
+__all__ = ["Layer", "LossLayer", "param_property"]
+
+
+def param_property(name: str, doc: str) -> property:
+    """Return a property over `params[name]` whose setter copies into the array.
+
+    The book's code assigns parameters as attributes (`layer.W = W`, in its
+    `load_params`). A plain attribute would stop sharing the array with the network's
+    `params`; this setter instead writes the new values into the existing array (same
+    shape required), so `net.params["W1"] is layer.W` stays true.
+    """
+
+    def get(self: Layer) -> np.ndarray:
+        return self.params[name]
+
+    def set_(self: Layer, value: np.ndarray) -> None:
+        current = self.params[name]
+        value = np.asarray(value)
+        if value.shape != current.shape:
+            raise ValueError(
+                f"{type(self).__name__}.{name} has shape {current.shape}; cannot assign "
+                f"an array of shape {value.shape} (the array is shared with the network's "
+                "params, so it is copied into, never replaced)"
+            )
+        current[...] = value
+
+    return property(get, set_, doc=doc)
+
+
+def grad_property(name: str, doc: str) -> property:
+    """Return a read-only property over `grads[name]` (the book's `dW`, `db`...)."""
+
+    def get(self: Layer) -> np.ndarray | None:
+        return self.grads.get(name)
+
+    return property(get, doc=doc)
 
 
 class Layer:
@@ -22,10 +59,14 @@ class Layer:
         The layer's learnable parameters, e.g. `{"W": ..., "b": ...}`. The arrays are
         shared by reference with the network that owns the layer, so an optimizer that
         updates `net.params` in place updates the layer. Never rebind an entry
-        (`params["W"] = ...`); copy into it (`params["W"][...] = ...`).
+        (`params["W"] = ...`); copy into it (`params["W"][...] = ...`, or the book's
+        `layer.W = ...`, which copies).
     grads : dict of str to ndarray
         Gradients of the loss with respect to each entry of `params`, with the same keys
         and shapes, filled in by `backward`.
+    can_skip_dx : bool
+        Class attribute: True when `backward(dout, need_dx=False)` can skip computing
+        the gradient with respect to the input (a network's first layer needs none).
 
     Notes
     -----
@@ -34,8 +75,10 @@ class Layer:
     - `forward(x, train_flg=True)` returns a new array and never writes into `x`;
       layers that behave differently at test time (Dropout, BatchNormalization) read
       `train_flg`, the others accept and ignore it.
-    - `backward(dout)` never writes into `dout` and raises `RuntimeError` if called
-      before `forward`.
+    - What `backward` needs is kept as attributes under the book's names (`Relu.mask`,
+      `Sigmoid.out`, `Affine.x`...), `None` until the first `forward`.
+    - `backward(dout)` never writes into `dout`, raises `RuntimeError` if called before
+      `forward`, and `ValueError` if `dout` does not have the forward output's shape.
     - The dtype follows the input: float32 in, float32 out.
 
     Examples
@@ -43,21 +86,26 @@ class Layer:
     >>> import numpy as np
     >>> from nnbook.layers import Layer
     >>> class Double(Layer):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.x = None
     ...     def forward(self, x, train_flg=True):
-    ...         self._remember(x=x)
+    ...         self.x = x
     ...         return 2 * x
     ...     def backward(self, dout):
-    ...         self._cached("x")
+    ...         (x,) = self._require("x")
+    ...         self._check_dout(dout, x.shape)
     ...         return 2 * dout
     >>> layer = Double()
     >>> print(layer.forward(np.array([1.0, 2.0])), layer.backward(np.ones(2)))
     [2. 4.] [2. 2.]
     """
 
+    can_skip_dx: ClassVar[bool] = False
+
     def __init__(self) -> None:
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
-        self._cache: dict[str, object] = {}
 
     def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
         """Compute the layer's output for `x`."""
@@ -67,20 +115,86 @@ class Layer:
         """Return the gradient with respect to the input, given `dout`."""
         raise NotImplementedError
 
-    def _remember(self, **values: object) -> None:
-        """Store what `backward` needs from the latest `forward`."""
-        self._cache.update(values)
-
-    def _cached(self, *names: str) -> tuple:
-        """Return values stored by `forward`, or raise if `forward` has not run."""
-        try:
-            return tuple(self._cache[name] for name in names)
-        except KeyError:
+    def _require(self, *names: str) -> tuple:
+        """Return the attributes `forward` set, or raise if `forward` has not run."""
+        values = tuple(getattr(self, name, None) for name in names)
+        if any(value is None for value in values):
             raise RuntimeError(
                 f"{type(self).__name__}.backward() called before forward(); "
                 "run forward(x) first so the layer has the values backward needs"
-            ) from None
+            )
+        return values
+
+    def _check_dout(self, dout: np.ndarray, shape: tuple[int, ...]) -> None:
+        """Refuse a `dout` whose shape is not the forward output's (no broadcasting)."""
+        if np.shape(dout) != tuple(shape):
+            raise ValueError(
+                f"{type(self).__name__}.backward() got dout of shape {np.shape(dout)}, "
+                f"but the forward output had shape {tuple(shape)}; pass the gradient "
+                "with respect to that output, of the same shape"
+            )
 
     def __repr__(self) -> str:
         shapes = ", ".join(f"{k}={v.shape}" for k, v in self.params.items())
         return f"{type(self).__name__}({shapes})"
+
+
+class LossLayer(Layer):
+    """Base class of the layers that end a network: `forward(x, t)` returns the loss.
+
+    A loss layer compares the scores `x` with the targets `t` and returns a scalar;
+    `backward(dout=1)` returns the gradient of that scalar with respect to `x`. The
+    loss is the end of the graph, so `dout` defaults to 1 (and may be another scalar,
+    when the loss is one term of a weighted sum).
+
+    Book: chapter 5, section 5.6.3 (`SoftmaxWithLoss`).
+
+    Attributes
+    ----------
+    loss : scalar or None
+        The loss of the latest `forward`.
+    y : ndarray or None
+        The layer's prediction (probabilities) of the latest `forward`.
+    t : ndarray or None
+        The targets of the latest `forward`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnbook.layers import LossLayer
+    >>> class HalfSquaredError(LossLayer):
+    ...     def forward(self, x, t):
+    ...         self.y, self.t = x, t
+    ...         self.loss = 0.5 * np.sum((x - t) ** 2)
+    ...         return self.loss
+    ...     def backward(self, dout=1):
+    ...         y, t = self._require("y", "t")
+    ...         return (y - t) * dout
+    >>> layer = HalfSquaredError()
+    >>> print(layer.forward(np.array([1.0, 3.0]), np.array([0.0, 1.0])))
+    2.5
+    >>> print(layer.backward())
+    [1. 2.]
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loss = None
+        self.y: np.ndarray | None = None
+        self.t: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray, t: np.ndarray) -> np.floating:  # type: ignore[override]
+        """Return the loss of the scores `x` against the targets `t`."""
+        raise NotImplementedError
+
+    def backward(self, dout: float = 1) -> np.ndarray:
+        """Return the gradient of `dout` times the loss with respect to `x`."""
+        raise NotImplementedError
+
+    @staticmethod
+    def _check_scalar_dout(dout) -> None:
+        if np.ndim(dout) != 0:
+            raise ValueError(
+                f"a loss layer's backward takes a scalar dout (the gradient with respect "
+                f"to the loss), got an array of shape {np.shape(dout)}"
+            )

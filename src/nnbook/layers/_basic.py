@@ -9,6 +9,11 @@ from nnbook.layers._base import Layer
 __all__ = ["AddLayer", "MulLayer"]
 
 
+def _keep(value):
+    """Return a private copy of an array input (numbers are immutable: kept as is)."""
+    return value.copy() if isinstance(value, np.ndarray) else value
+
+
 def _unbroadcast(grad, shape: tuple[int, ...]):
     """Sum `grad` over the axes along which an input of `shape` was broadcast."""
     if np.shape(grad) == shape:
@@ -33,9 +38,9 @@ class MulLayer(Layer):
     Notes
     -----
     $\frac{\partial z}{\partial x} = y$, $\frac{\partial z}{\partial y} = x$.
-    `forward` remembers `x` and `y`. Inputs may be Python numbers (as in the book's
-    shopping example) or arrays; arrays of different shapes are broadcast, and each
-    gradient is summed back to its input's shape.
+    `forward` keeps `x` and `y` (copies of arrays). Inputs may be Python numbers (as in
+    the book's shopping example) or arrays; arrays of different shapes are broadcast,
+    and each gradient is summed back to its input's shape.
 
     Examples
     --------
@@ -53,8 +58,13 @@ class MulLayer(Layer):
     2.2 110 200
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.x = None
+        self.y = None
+
     def forward(self, x, y):
-        """Return `x * y` and remember both factors.
+        """Return `x * y` and keep both factors in `x` and `y` (the book's names).
 
         Parameters
         ----------
@@ -66,7 +76,7 @@ class MulLayer(Layer):
         float or ndarray
             The product.
         """
-        self._remember(x=x, y=y)
+        self.x, self.y = _keep(x), _keep(y)
         return x * y
 
     def backward(self, dout):
@@ -82,7 +92,8 @@ class MulLayer(Layer):
         tuple of (float or ndarray, float or ndarray)
             Gradients with respect to `x` and `y`, each with its input's shape.
         """
-        x, y = self._cached("x", "y")
+        x, y = self._require("x", "y")
+        self._check_dout(dout, np.broadcast_shapes(np.shape(x), np.shape(y)))
         dx = _unbroadcast(dout * y, np.shape(x))
         dy = _unbroadcast(dout * x, np.shape(y))
         return dx, dy
@@ -131,6 +142,11 @@ class AddLayer(Layer):
     dTax: 650
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._x_shape: tuple[int, ...] | None = None
+        self._y_shape: tuple[int, ...] | None = None
+
     def forward(self, x, y):
         """Return `x + y`.
 
@@ -144,7 +160,7 @@ class AddLayer(Layer):
         float or ndarray
             The sum.
         """
-        self._remember(x_shape=np.shape(x), y_shape=np.shape(y))
+        self._x_shape, self._y_shape = np.shape(x), np.shape(y)
         return x + y
 
     def backward(self, dout):
@@ -160,7 +176,8 @@ class AddLayer(Layer):
         tuple of (float or ndarray, float or ndarray)
             Gradients with respect to `x` and `y`, each with its input's shape.
         """
-        x_shape, y_shape = self._cached("x_shape", "y_shape")
+        x_shape, y_shape = self._require("_x_shape", "_y_shape")
+        self._check_dout(dout, np.broadcast_shapes(x_shape, y_shape))
         # `dout * 1` (as in the book) returns a new array: the caller may modify dx
         # without touching dout or dy.
         return _unbroadcast(dout * 1, x_shape), _unbroadcast(dout * 1, y_shape)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnbook.layers._base import Layer
+from nnbook.layers._base import Layer, grad_property, param_property
 
 __all__ = ["BatchNormalization"]
 
@@ -61,8 +61,9 @@ class BatchNormalization(Layer):
     \overline{g \hat x}}{\sqrt{\sigma^2 + \epsilon}},$$
 
     bars being means over the batch: the book's step-by-step graph, collapsed. `forward`
-    remembers $\hat x$ and $\sqrt{\sigma^2+\epsilon}$. After a `forward` with
-    `train_flg=False` the statistics are constants, and `backward` gives
+    keeps what the book's layer keeps, under its names: `input_shape`, `batch_size`,
+    `xc` ($x - \mu$), `xn` ($\hat x$) and `std` ($\sqrt{\sigma^2+\epsilon}$). After a
+    `forward` with `train_flg=False` the statistics are constants, and `backward` gives
     $\gamma\,\mathrm{dout}/\sqrt{v + \epsilon}$ (the book's `backward` would reuse stale
     training values there).
 
@@ -110,27 +111,19 @@ class BatchNormalization(Layer):
         self.momentum = momentum
         self.running_mean = running_mean
         self.running_var = running_var
+        # What backward needs, under the book's names (section 6.3 reads them).
+        self.input_shape: tuple[int, ...] | None = None
+        self.batch_size: int | None = None
+        self.xc: np.ndarray | None = None
+        self.xn: np.ndarray | None = None
+        self.std: np.ndarray | None = None
+        self._train: bool | None = None
 
     # The book's attribute names, as views of params/grads.
-    @property
-    def gamma(self) -> np.ndarray:
-        """The scale, `params["gamma"]`."""
-        return self.params["gamma"]
-
-    @property
-    def beta(self) -> np.ndarray:
-        """The shift, `params["beta"]`."""
-        return self.params["beta"]
-
-    @property
-    def dgamma(self) -> np.ndarray:
-        """Gradient of the scale from the latest `backward`, `grads["gamma"]`."""
-        return self.grads["gamma"]
-
-    @property
-    def dbeta(self) -> np.ndarray:
-        """Gradient of the shift from the latest `backward`, `grads["beta"]`."""
-        return self.grads["beta"]
+    gamma = param_property("gamma", "The scale, `params['gamma']` (assigning copies).")
+    beta = param_property("beta", "The shift, `params['beta']` (assigning copies).")
+    dgamma = grad_property("gamma", "Gradient of the scale from the latest `backward`.")
+    dbeta = grad_property("beta", "Gradient of the shift from the latest `backward`.")
 
     def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
         """Normalise `x` with the batch's statistics (training) or the moving averages.
@@ -168,9 +161,11 @@ class BatchNormalization(Layer):
             self.running_var = m * self.running_var + (1 - m) * var
         else:
             dtype = x2.dtype
+            xc = x2 - self.running_mean.astype(dtype, copy=False)
             std = np.sqrt(self.running_var + EPS).astype(dtype, copy=False)
-            xn = (x2 - self.running_mean.astype(dtype, copy=False)) / std
-        self._remember(xn=xn, std=std, train=train_flg, x_shape=x.shape)
+            xn = xc / std
+        self.input_shape, self.batch_size = x.shape, x.shape[0]
+        self.xc, self.xn, self.std, self._train = xc, xn, std, train_flg
         return (gamma * xn + beta).reshape(x.shape)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
@@ -186,7 +181,8 @@ class BatchNormalization(Layer):
         ndarray of the input's shape
             Gradient with respect to `x`.
         """
-        xn, std, train, x_shape = self._cached("xn", "std", "train", "x_shape")
+        xn, std, train, x_shape = self._require("xn", "std", "_train", "input_shape")
+        self._check_dout(dout, x_shape)
         dout2 = dout.reshape(xn.shape)
         self.grads["beta"] = dout2.sum(axis=0)
         self.grads["gamma"] = np.sum(xn * dout2, axis=0)

@@ -62,11 +62,9 @@ class Dropout(Layer):
             raise ValueError(f"dropout_ratio must be in [0, 1), got {dropout_ratio}")
         self.dropout_ratio = dropout_ratio
         self.rng = np.random.default_rng(rng)
-
-    @property
-    def mask(self) -> np.ndarray | None:
-        """Units kept by the latest training `forward` (True = kept), or None."""
-        return self._cache.get("mask")
+        self.mask: np.ndarray | None = None
+        self._scale: float | None = None
+        self._out_shape: tuple[int, ...] | None = None
 
     def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
         """Drop random units (training) or scale by `1 - dropout_ratio` (inference).
@@ -83,12 +81,12 @@ class Dropout(Layer):
         ndarray of the shape and dtype of `x`
         """
         if train_flg:
-            mask = self.rng.random(x.shape, dtype=np.float32) > self.dropout_ratio
-            self._remember(mask=mask, scale=None)
-            return x * mask
-        scale = 1.0 - self.dropout_ratio
-        self._remember(mask=None, scale=scale)
-        return x * scale
+            self.mask = self.rng.random(x.shape, dtype=np.float32) > self.dropout_ratio
+            self._scale, self._out_shape = None, x.shape
+            return x * self.mask
+        self.mask = None
+        self._scale, self._out_shape = 1.0 - self.dropout_ratio, x.shape
+        return x * np.asarray(self._scale, dtype=x.dtype)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """Return `dout` through the same mask (or scale) as the latest `forward`.
@@ -103,5 +101,8 @@ class Dropout(Layer):
         ndarray of the same shape
             Gradient with respect to `x`.
         """
-        mask, scale = self._cached("mask", "scale")
-        return dout * mask if mask is not None else dout * scale
+        (shape,) = self._require("_out_shape")
+        self._check_dout(dout, shape)
+        if self.mask is not None:
+            return dout * self.mask
+        return dout * np.asarray(self._scale, dtype=np.result_type(dout))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnbook.layers._base import Layer
+from nnbook.layers._base import LossLayer
 from nnbook.losses import _as_batch
 
 __all__ = ["SoftmaxWithLoss"]
 
 
-class SoftmaxWithLoss(Layer):
+class SoftmaxWithLoss(LossLayer):
     r"""Output layer for classification: softmax, then mean cross-entropy against `t`.
 
     Putting the two together gives the famously clean gradient $(y - t)/N$: the
@@ -68,12 +68,6 @@ class SoftmaxWithLoss(Layer):
     0.4904146265058631
     """
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.loss = None
-        self.y = None
-        self.t = None
-
     def forward(self, x: np.ndarray, t: np.ndarray) -> np.floating:
         """Return the mean cross-entropy of `softmax(x)` against `t`.
 
@@ -91,16 +85,18 @@ class SoftmaxWithLoss(Layer):
         """
         x2, t2 = _as_batch(x, t)
         shifted = x2 - np.max(x2, axis=1, keepdims=True)
-        log_y = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+        exp = np.exp(shifted)
+        total_exp = np.sum(exp, axis=1, keepdims=True)
+        log_y = shifted - np.log(total_exp)
         n = x2.shape[0]
         if t2.shape == x2.shape:
             total = -np.sum(t2 * log_y)
         else:
             total = -np.sum(log_y[np.arange(n), t2])
         loss = (total / n).astype(x2.dtype)
-        y = np.exp(log_y).reshape(np.shape(x))
-        self.y, self.t, self.loss = y, t, loss
-        self._remember(y=y, t=t)
+        # y as nnbook.activations.softmax computes it, to the last bit.
+        y = (exp / total_exp).reshape(np.shape(x))
+        self.y, self.t, self.loss = y, np.array(t, copy=True), loss
         return loss
 
     def backward(self, dout=1) -> np.ndarray:
@@ -116,7 +112,8 @@ class SoftmaxWithLoss(Layer):
         ndarray of the shape of `x`
             Gradient with respect to the scores.
         """
-        y, t = self._cached("y", "t")
+        y, t = self._require("y", "t")
+        self._check_scalar_dout(dout)
         y2 = y.reshape(-1, y.shape[-1])
         n = y2.shape[0]
         t = np.asarray(t)

@@ -549,7 +549,7 @@ def runnable_examples(name: str, blocks: list[dict]) -> list[dict]:
 
 
 @pytest.mark.parametrize("name", API_PAGES)
-def test_copied_api_examples_run(api_examples, name, tmp_path):
+def test_copied_api_examples_run(api_examples, name, tmp_path, skip_or_fail):
     """Every Examples section of the page, copied with its button, runs with Python."""
     page = api_examples[name]
     blocks = [block for block in page["blocks"] if block["examples"]]

@@ -4,7 +4,7 @@ Every entry of ``CASES`` is run through the same checks:
 
 - ``test_gradient``: float64 gradient check of ``dx`` and of every parameter against
   central differences, with a random projection of the output
-  (`nnbook.gradient.check_layer_gradient`);
+  (`nnbook.gradient_check.check_layer_gradient`);
 - ``test_inputs_not_mutated``: ``forward`` leaves ``x`` (and the extra arguments) alone,
   ``backward`` leaves ``dout`` alone;
 - ``test_shapes``: ``dx`` has ``x``'s shape and dtype, each ``grads[k]`` has
@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pytest
 
-from nnbook.gradient import check_layer_gradient
+from nnbook.gradient_check import check_layer_gradient
 from nnbook.layers import (
     AddLayer,
     Affine,

@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnbook.gradient import check_model_gradient, numerical_gradient, relative_error
-from nnbook.models import SigmoidTwoLayerNet, SimpleNet, TwoLayerNet, train_neuralnet
+from nnbook.gradient import numerical_gradient
+from nnbook.gradient_check import check_model_gradient, relative_error
+from nnbook.models import SigmoidTwoLayerNet, SimpleNet, TwoLayerNet
+from nnbook.trainer import train_neuralnet
 
 BOOK_W = np.array(
     [[0.47355232, 0.9977393, 0.84668094], [0.85557411, 0.03563661, 0.69422093]]
@@ -124,11 +126,11 @@ def test_train_neuralnet_learns_a_toy_problem_without_touching_data(cls):
     history = train_neuralnet(
         net, x, t, x, t, iters_num=1500, batch_size=30, learning_rate=0.5, rng=rng
     )
-    assert len(history.train_loss) == 1500
+    assert len(history.train_loss_list) == 1500
     assert history.iter_per_epoch == 10
-    assert history.epochs[:3] == [0, 10, 20] and len(history.epochs) == 150
-    assert len(history.train_acc) == len(history.test_acc) == 150
-    assert np.mean(history.train_loss[-100:]) < np.mean(history.train_loss[:100])
+    assert history.acc_iterations[:3] == [1, 11, 21] and len(history.acc_iterations) == 150
+    assert len(history.train_acc_list) == len(history.test_acc_list) == 150
+    assert np.mean(history.train_loss_list[-100:]) < np.mean(history.train_loss_list[:100])
     assert history.final_train_acc > 0.9
     assert history.seconds > 0
     np.testing.assert_array_equal(x, x_before)
@@ -143,7 +145,7 @@ def test_train_neuralnet_is_reproducible():
     for _ in range(2):
         net = TwoLayerNet(3, 4, 2, rng=5)
         runs.append(train_neuralnet(net, x, t, x, t, iters_num=50, batch_size=10, rng=9))
-    assert runs[0].train_loss == runs[1].train_loss
+    assert runs[0].train_loss_list == runs[1].train_loss_list
 
 
 @pytest.mark.data

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from nnbook.gradient import relative_error
+from nnbook.gradient_check import relative_error
 from nnbook.layers import Dropout
 from nnbook.models import MultiLayerNet, MultiLayerNetExtend
 from nnbook.optimizers import SGD

@@ -10,8 +10,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from nnbook.gradient import gradient_descent_path
-from nnbook.models import TrainingHistory
+from nnbook.gradient import numerical_gradient
+from nnbook.optimizers import SGD, optimizer_path
 from nnbook.plotting import (
     plot_computational_graph,
     plot_descent_path,
@@ -19,6 +19,7 @@ from nnbook.plotting import (
     plot_tangent,
     plot_training_history,
 )
+from nnbook.trainer import TrainingHistory
 
 
 @pytest.fixture(autouse=True)
@@ -51,7 +52,9 @@ def test_gradient_field_arrows_point_downhill():
 
 
 def test_descent_path_is_drawn_over_contours():
-    path = gradient_descent_path(function_2, np.array([-3.0, 4.0]), lr=0.1, step_num=20)
+    path = optimizer_path(
+        SGD(lr=0.1), lambda x: numerical_gradient(function_2, x), (-3.0, 4.0), 20
+    )
     ax = plot_descent_path(function_2, path)
     line = ax.lines[-1]
     np.testing.assert_array_equal(line.get_xdata(), path[:, 0])
@@ -62,9 +65,9 @@ def test_descent_path_is_drawn_over_contours():
 
 def test_training_history_has_loss_and_accuracy_panels():
     history = TrainingHistory(
-        train_loss=list(np.linspace(2.3, 0.3, 50)),
-        train_acc=[0.1, 0.8, 0.9],
-        test_acc=[0.1, 0.79, 0.88],
+        train_loss_list=list(np.linspace(2.3, 0.3, 50)),
+        train_acc_list=[0.1, 0.8, 0.9],
+        test_acc_list=[0.1, 0.79, 0.88],
     )
     fig = plot_training_history(history, title="run")
     ax_loss, ax_acc = fig.axes

@@ -113,7 +113,8 @@ def test_evaluation_on_a_sample():
     net = Counting(2, [4], 3, rng=0)
     Trainer(net, x[:100], t[:100], x[100:], t[100:], epochs=2,
             evaluate_sample_num_per_epoch=7, rng=0).train()  # fmt: skip
-    assert calls == [7, 7] * 3
+    # Every epoch on 7 samples, then the final accuracies on all of them.
+    assert calls == [7, 7] * 3 + [100, len(x) - 100]
 
 
 def test_network_without_last_loss_gets_loss_after_update():

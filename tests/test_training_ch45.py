@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnbook.models import SigmoidTwoLayerNet, TwoLayerNet, train_neuralnet
+from nnbook.models import SigmoidTwoLayerNet, TwoLayerNet
+from nnbook.trainer import train_neuralnet
 
 SEED = 2
 # (network, book's train accuracy, book's test accuracy)
@@ -55,7 +56,7 @@ def test_short_run_learns(need_data, request, chapter):
     cls, _, _ = BOOK[chapter]
     history = _train(cls, request.getfixturevalue("mnist"), iters_num=600)
     assert history.final_test_acc > {"ch4": 0.75, "ch5": 0.88}[chapter]
-    assert np.mean(history.train_loss[-100:]) < np.mean(history.train_loss[:100])
+    assert np.mean(history.train_loss_list[-100:]) < np.mean(history.train_loss_list[:100])
 
 
 @pytest.mark.slow
@@ -69,6 +70,6 @@ def test_reaches_the_books_accuracy(need_data, request, chapter):
         f"{chapter} {cls.__name__} seed={SEED}: train {history.final_train_acc:.4f}, "
         f"test {history.final_test_acc:.4f} in {history.seconds:.1f} s"
     )
-    assert len(history.train_acc) == 17
+    assert len(history.train_acc_list) == 17
     assert history.final_train_acc >= book_train
     assert history.final_test_acc >= book_test

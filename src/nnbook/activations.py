@@ -10,7 +10,15 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["identity_function", "relu", "sigmoid", "softmax", "step_function"]
+__all__ = [
+    "identity_function",
+    "relu",
+    "relu_grad",
+    "sigmoid",
+    "sigmoid_grad",
+    "softmax",
+    "step_function",
+]
 
 
 def _as_float(x: ArrayLike) -> np.ndarray:
@@ -124,6 +132,64 @@ def relu(x: ArrayLike) -> np.ndarray:
     """
     x = _as_float(x)
     return np.maximum(x, 0, dtype=x.dtype)
+
+
+def sigmoid_grad(x: ArrayLike) -> np.ndarray:
+    r"""Return the derivative of the sigmoid at `x`, $\sigma(x)(1 - \sigma(x))$.
+
+    The book's helper for the hand-written gradient of chapter 4's two-layer network
+    (`common/functions.py`); the [`Sigmoid`][nnbook.layers.Sigmoid] layer applies the
+    same formula in its backward pass.
+
+    Book: chapter 5, section 5.5.2 (and `ch04/two_layer_net.py`).
+
+    Parameters
+    ----------
+    x : array_like of any shape
+        Inputs of the sigmoid (not its outputs).
+
+    Returns
+    -------
+    ndarray of the same shape and floating dtype
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnbook.activations import sigmoid_grad
+    >>> print(sigmoid_grad(np.array([0.0, 2.0])))
+    [0.25       0.10499359]
+    """
+    y = sigmoid(x)
+    return (1.0 - y) * y
+
+
+def relu_grad(x: ArrayLike) -> np.ndarray:
+    r"""Return the derivative of ReLU at `x`: 1 where $x > 0$, else 0.
+
+    The book's helper (`common/functions.py`); we take 0 at $x = 0$, as the
+    [`Relu`][nnbook.layers.Relu] layer does. (The book's `relu_grad` returns 1 at 0;
+    the derivative is undefined there, and the layer, which is what trains, uses 0.)
+
+    Book: chapter 5, section 5.5.1.
+
+    Parameters
+    ----------
+    x : array_like of any shape
+        Inputs of ReLU.
+
+    Returns
+    -------
+    ndarray of the same shape and floating dtype
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnbook.activations import relu_grad
+    >>> print(relu_grad(np.array([-1.0, 0.0, 2.5])))
+    [0. 0. 1.]
+    """
+    x = _as_float(x)
+    return (x > 0).astype(x.dtype)
 
 
 def identity_function(x: ArrayLike) -> np.ndarray:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["cross_entropy_error", "sum_squared_error"]
+from nnbook.activations import softmax
+
+__all__ = ["cross_entropy_error", "softmax_loss", "sum_squared_error"]
 
 #: The book's guard against log(0) in the cross-entropy.
 DELTA = 1e-7
@@ -157,3 +159,34 @@ def cross_entropy_error(y: ArrayLike, t: ArrayLike):
     else:
         total = -np.sum(np.log(y[np.arange(n), t] + DELTA))
     return (total / n).astype(y.dtype)
+
+
+def softmax_loss(x: ArrayLike, t: ArrayLike):
+    r"""Return `cross_entropy_error(softmax(x), t)`: the book's loss from scores.
+
+    The book's helper of that name (`common/functions.py`), with its $10^{-7}$ guard.
+    [`SoftmaxWithLoss`][nnbook.layers.SoftmaxWithLoss] computes the same loss from
+    log-softmax, without the guard (see its Notes for why); the two differ by about
+    $10^{-7}/y_{n,t_n}$.
+
+    Book: chapter 5, section 5.6.3.
+
+    Parameters
+    ----------
+    x : array_like of shape (C,) or (N, C)
+        Scores (logits).
+    t : array_like
+        One-hot targets of `x`'s shape, or integer labels.
+
+    Returns
+    -------
+    scalar of `x`'s floating dtype
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnbook.losses import softmax_loss
+    >>> print(softmax_loss(np.array([[0.0, 0.0], [0.0, np.log(3.0)]]), np.array([0, 1])))
+    0.49041445983921095
+    """
+    return cross_entropy_error(softmax(x), t)

@@ -157,7 +157,8 @@ TRAINING_SEED = 2
 @functools.cache
 def _trained(chapter: int) -> tuple[float, float]:
     from nnbook.datasets import load_mnist
-    from nnbook.models import SigmoidTwoLayerNet, TwoLayerNet, train_neuralnet
+    from nnbook.models import SigmoidTwoLayerNet, TwoLayerNet
+    from nnbook.trainer import train_neuralnet
 
     (x_train, t_train), (x_test, t_test) = load_mnist()
     rng = np.random.default_rng(TRAINING_SEED)

@@ -1,16 +1,65 @@
-"""Training loop of chapter 6: epochs of mini-batches, an optimizer, and a history."""
+"""Training loops: the book's chapter 4-5 loop and chapter 6's `Trainer`, one history."""
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
 
 from nnbook.optimizers import Optimizer, get_optimizer
 
-__all__ = ["Trainer", "TrainingDiverged"]
+__all__ = [
+    "Trainer",
+    "TrainingDiverged",
+    "TrainingHistory",
+    "shuffle_dataset",
+    "train_neuralnet",
+]
+
+
+def shuffle_dataset(
+    x: np.ndarray, t: np.ndarray, *, rng: np.random.Generator | int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return `x` and `t` reordered by one random permutation of their rows.
+
+    The book's helper (`common/util.py`), used before splitting off a validation set
+    (section 6.5.1). The book draws the permutation from NumPy's global random state
+    (`np.random.permutation`); here it comes from `rng`, so a seed makes it repeatable
+    and nothing else's randomness is disturbed. Inputs of any rank are accepted.
+
+    Book: chapter 6, section 6.5.1 (`hyperparameter_optimization.py`).
+
+    Parameters
+    ----------
+    x : ndarray of shape (N, ...)
+        Inputs.
+    t : ndarray of shape (N,) or (N, C)
+        Targets.
+    rng : numpy.random.Generator or int, optional
+        Random source, or a seed.
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        New arrays; the inputs are not changed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnbook.trainer import shuffle_dataset
+    >>> x, t = np.arange(10).reshape(5, 2), np.arange(5)
+    >>> xs, ts = shuffle_dataset(x, t, rng=0)
+    >>> print(ts, np.array_equal(xs[:, 0] // 2, ts))
+    [2 4 3 0 1] True
+    """
+    if len(x) != len(t):
+        raise ValueError(f"x and t differ in length: {len(x)} and {len(t)}")
+    permutation = np.random.default_rng(rng).permutation(len(x))
+    return x[permutation], t[permutation]
 
 
 class _Network(Protocol):
@@ -24,7 +73,71 @@ class _Network(Protocol):
 
 
 class TrainingDiverged(FloatingPointError):
-    """The training loss became NaN or infinite; raised by `Trainer`."""
+    """The training loss or gradient became NaN or infinite; raised by `Trainer`.
+
+    The update of that step is not applied: the parameters are those before it.
+    """
+
+
+@dataclass(repr=False)
+class TrainingHistory:
+    """What a training run records, under the book's names; both training loops fill it.
+
+    [`train_neuralnet`][nnbook.trainer.train_neuralnet] (chapters 4-5) and
+    [`Trainer`][nnbook.trainer.Trainer] (chapter 6 on) return this one type, and
+    [`plot_training_history`][nnbook.plotting.plot_training_history] draws it.
+
+    Attributes
+    ----------
+    train_loss_list : list of float
+        The mini-batch loss of every iteration.
+    train_acc_list, test_acc_list : list of float
+        Accuracies on the training and test data, measured at the iterations in
+        `acc_iterations`.
+    acc_iterations : list of int
+        How many updates had been made when each accuracy was measured.
+    iter_per_epoch : int
+        Iterations per epoch.
+    final_train_acc, final_test_acc : float
+        Accuracies at the end of the run (NaN until then).
+    seconds : float
+        Wall time of the run, evaluations included.
+
+    Examples
+    --------
+    >>> from nnbook.trainer import TrainingHistory
+    >>> history = TrainingHistory(iter_per_epoch=2)
+    >>> history.train_loss_list += [2.3, 1.1, 0.9, 0.6]
+    >>> history.record_accuracy(4, 0.81, 0.79)
+    >>> print(history.epochs(), history.train_acc_list, history.test_acc_list)
+    [2.0] [0.81] [0.79]
+    """
+
+    train_loss_list: list[float] = field(default_factory=list)
+    train_acc_list: list[float] = field(default_factory=list)
+    test_acc_list: list[float] = field(default_factory=list)
+    acc_iterations: list[int] = field(default_factory=list)
+    iter_per_epoch: int = 1
+    final_train_acc: float = float("nan")
+    final_test_acc: float = float("nan")
+    seconds: float = 0.0
+
+    def record_accuracy(self, iteration: int, train_acc: float, test_acc: float) -> None:
+        """Append one pair of accuracies measured after `iteration` updates."""
+        self.acc_iterations.append(int(iteration))
+        self.train_acc_list.append(float(train_acc))
+        self.test_acc_list.append(float(test_acc))
+
+    def epochs(self) -> list[float]:
+        """Return the epoch (updates / `iter_per_epoch`) of each accuracy measurement."""
+        return [i / self.iter_per_epoch for i in self.acc_iterations]
+
+    def __repr__(self) -> str:
+        return (
+            f"TrainingHistory({len(self.train_loss_list)} iterations, "
+            f"{len(self.train_acc_list)} accuracy points, final train "
+            f"{self.final_train_acc:.4f}, test {self.final_test_acc:.4f})"
+        )
 
 
 class Trainer:
@@ -64,6 +177,8 @@ class Trainer:
 
     Attributes
     ----------
+    history : TrainingHistory
+        What the run records; `train` returns it.
     train_loss_list : list of float
         The loss of every iteration.
     train_acc_list, test_acc_list : list of float
@@ -112,7 +227,9 @@ class Trainer:
     >>> trainer = Trainer(net, x[:150], t[:150], x[150:], t[150:], epochs=10,
     ...                   mini_batch_size=10, optimizer="adam",
     ...                   optimizer_param={"lr": 0.01}, rng=rng)
-    >>> trainer.train()
+    >>> history = trainer.train()
+    >>> print(history)
+    TrainingHistory(150 iterations, 11 accuracy points, final train 0.9467, test 0.9800)
     >>> print(len(trainer.train_loss_list), len(trainer.test_acc_list))
     150 11
     >>> print(trainer.test_acc_list[0], "->", trainer.test_acc_list[-1])
@@ -164,10 +281,24 @@ class Trainer:
         self.max_iter = epochs * self.iter_per_epoch
         self.current_iter = 0
         self.current_epoch = 0
-        self.train_loss_list: list[float] = []
-        self.train_acc_list: list[float] = []
-        self.test_acc_list: list[float] = []
+        self.history = TrainingHistory(iter_per_epoch=self.iter_per_epoch)
         self._order: np.ndarray | None = None
+
+    # The book's attribute names, kept in the one history type.
+    @property
+    def train_loss_list(self) -> list[float]:
+        """The loss of every iteration (`history.train_loss_list`)."""
+        return self.history.train_loss_list
+
+    @property
+    def train_acc_list(self) -> list[float]:
+        """Training accuracy before training and after each epoch."""
+        return self.history.train_acc_list
+
+    @property
+    def test_acc_list(self) -> list[float]:
+        """Test accuracy before training and after each epoch."""
+        return self.history.test_acc_list
 
     def _evaluate(self) -> None:
         n = self.evaluate_sample_num_per_epoch
@@ -175,8 +306,7 @@ class Trainer:
         with np.errstate(all="ignore"):
             train_acc = self.network.accuracy(self.x_train[sl], self.t_train[sl])
             test_acc = self.network.accuracy(self.x_test[sl], self.t_test[sl])
-        self.train_acc_list.append(float(train_acc))
-        self.test_acc_list.append(float(test_acc))
+        self.history.record_accuracy(self.current_iter, train_acc, test_acc)
 
     def _batch_indices(self) -> np.ndarray:
         k = self.current_iter % self.iter_per_epoch
@@ -184,6 +314,33 @@ class Trainer:
             self._order = self.rng.permutation(self.train_size)
         assert self._order is not None
         return self._order[k * self.batch_size : (k + 1) * self.batch_size]
+
+    def _diverged(self, loss: float, grads: Mapping[str, np.ndarray], x_batch) -> None:
+        """Raise `TrainingDiverged` naming the cause if the loss or a gradient is bad."""
+        bad = [k for k, g in grads.items() if not np.all(np.isfinite(g))]
+        if math.isfinite(loss) and not bad:
+            return
+        where = (
+            f"at iteration {self.current_iter} (epoch {self.current_epoch + 1}); the "
+            "update was not applied, the parameters are those before this step"
+        )
+        x = np.asarray(x_batch)
+        if np.issubdtype(x.dtype, np.floating) and not np.all(np.isfinite(x)):
+            rows = np.unique(np.nonzero(~np.isfinite(x.reshape(len(x), -1)))[0])
+            raise TrainingDiverged(
+                f"the mini-batch contains NaN or infinite inputs (rows {rows[:5].tolist()} "
+                f"of this batch) {where}. The data is bad, not the step: clean it, e.g. "
+                "x_train = np.nan_to_num(x_train), or drop those samples"
+            )
+        params = [k for k, p in self.network.params.items() if not np.all(np.isfinite(p))]
+        what = f"loss {loss}" if not math.isfinite(loss) else f"gradient of {bad}"
+        if params:
+            what += f" (parameters {params} were already not finite)"
+        lr = getattr(self.optimizer, "lr", None)
+        raise TrainingDiverged(
+            f"the {what} became NaN or infinite {where}. The step diverged: try a "
+            f"smaller learning rate than lr={lr}, or a smaller weight scale"
+        )
 
     def train_step(self) -> float:
         """Run one iteration: a mini-batch, its gradient, an update; return the loss.
@@ -199,9 +356,10 @@ class Trainer:
         Raises
         ------
         TrainingDiverged
-            If the loss is NaN or infinite.
+            If the loss or a gradient is NaN or infinite; the update is then not
+            applied, and the message says whether the data or the step is to blame.
         """
-        if not self.train_acc_list:
+        if not self.history.train_acc_list:
             self._evaluate()
         idx = self._batch_indices()
         x_batch, t_batch = self.x_train[idx], self.t_train[idx]
@@ -210,48 +368,167 @@ class Trainer:
         with np.errstate(all="ignore"):
             grads = net.gradient(x_batch, t_batch)
             loss = getattr(net, "last_loss", None)
-            self.optimizer.update(net.params, grads)
             if loss is None:
                 loss = net.loss(x_batch, t_batch)
-        loss = float(loss)
-        if not math.isfinite(loss):
-            lr = getattr(self.optimizer, "lr", None)
-            raise TrainingDiverged(
-                f"the training loss became {loss} at iteration {self.current_iter} "
-                f"(epoch {self.current_epoch + 1}); the parameters have blown up. "
-                f"Try a smaller learning rate than lr={lr}, or a smaller weight scale."
-            )
-        self.train_loss_list.append(loss)
+            loss = float(loss)
+            self._diverged(loss, grads, x_batch)
+            self.optimizer.update(net.params, grads)
+        self.history.train_loss_list.append(loss)
         self.current_iter += 1
         if self.current_iter % self.iter_per_epoch == 0:
             self.current_epoch += 1
             self._evaluate()
         return loss
 
-    def train(self) -> None:
+    def train(self) -> TrainingHistory:
         """Run all `max_iter` iterations (what is left of them), updating the history.
+
+        Returns
+        -------
+        TrainingHistory
+            `history`, with `final_train_acc` and `final_test_acc` set: the last
+            epoch's accuracies, measured on all the data.
 
         Raises
         ------
         TrainingDiverged
-            If the loss becomes NaN or infinite.
+            If the loss or a gradient becomes NaN or infinite.
         """
+        start = time.perf_counter()
         remaining = range(self.current_iter, self.max_iter)
         if not self.verbose:
             for _ in remaining:
                 self.train_step()
-            if not self.train_acc_list:
-                self._evaluate()
-            return
-        from tqdm.auto import tqdm
+        else:
+            from tqdm.auto import tqdm
 
-        with tqdm(remaining, desc=type(self.network).__name__, unit="it") as bar:
-            for _ in bar:
-                loss = self.train_step()
-                bar.set_postfix(
-                    epoch=self.current_epoch,
-                    loss=f"{loss:.3f}",
-                    train_acc=f"{self.train_acc_list[-1]:.3f}",
-                    test_acc=f"{self.test_acc_list[-1]:.3f}",
-                    refresh=False,
+            with tqdm(remaining, desc=type(self.network).__name__, unit="it") as bar:
+                for _ in bar:
+                    loss = self.train_step()
+                    bar.set_postfix(
+                        epoch=self.current_epoch,
+                        loss=f"{loss:.3f}",
+                        train_acc=f"{self.train_acc_list[-1]:.3f}",
+                        test_acc=f"{self.test_acc_list[-1]:.3f}",
+                        refresh=False,
+                    )
+        history = self.history
+        if not history.train_acc_list:
+            self._evaluate()
+        if self.evaluate_sample_num_per_epoch is None:
+            history.final_train_acc = history.train_acc_list[-1]
+            history.final_test_acc = history.test_acc_list[-1]
+        else:
+            with np.errstate(all="ignore"):
+                history.final_train_acc = self.network.accuracy(self.x_train, self.t_train)
+                history.final_test_acc = self.network.accuracy(self.x_test, self.t_test)
+        history.seconds += time.perf_counter() - start
+        return history
+
+
+def train_neuralnet(
+    net,
+    x_train: np.ndarray,
+    t_train: np.ndarray,
+    x_test: np.ndarray,
+    t_test: np.ndarray,
+    *,
+    iters_num: int = 10_000,
+    batch_size: int = 100,
+    learning_rate: float = 0.1,
+    numerical: bool = False,
+    rng: np.random.Generator | int | None = None,
+    verbose: bool = False,
+) -> TrainingHistory:
+    """Train `net` by plain SGD on random mini-batches, recording loss and accuracies.
+
+    Each iteration draws `batch_size` training samples at random (with replacement, as
+    `np.random.choice` does in the book), computes the gradient, and updates every
+    parameter in place: `params[key] -= learning_rate * grad[key]`. Once per epoch the
+    accuracy on the whole training and test sets is measured.
+
+    Book: chapter 4, sections 4.5.2-4.5.3 (`ch04/train_neuralnet.py`) and chapter 5,
+    section 5.7.4 (`ch05/train_neuralnet.py`).
+
+    Parameters
+    ----------
+    net : SigmoidTwoLayerNet or TwoLayerNet
+        Anything with `params`, `loss`, `accuracy`, `gradient` and
+        `numerical_gradient`.
+    x_train, t_train : ndarray
+        Training inputs (N, D) and targets (N,) or (N, C).
+    x_test, t_test : ndarray
+        Test inputs and targets.
+    iters_num : int, default=10_000
+        Number of updates.
+    batch_size : int, default=100
+        Mini-batch size.
+    learning_rate : float, default=0.1
+        SGD step size.
+    numerical : bool, default=False
+        Use `net.numerical_gradient` instead of `net.gradient` (very slow: about a
+        minute per iteration for 784-50-10; the book leaves it commented out).
+    rng : numpy.random.Generator or int, optional
+        Random source (or seed) for the mini-batches.
+    verbose : bool, default=False
+        Print the book's line `train acc, test acc | ...` at each epoch.
+
+    Returns
+    -------
+    TrainingHistory
+        The book's `train_loss_list`, `train_acc_list`, `test_acc_list`, with
+        `acc_iterations` (0, `iter_per_epoch`, ...), the final accuracies and the time.
+
+    Notes
+    -----
+    Accuracies are measured after the updates of iterations 0, `iter_per_epoch`,
+    `2 * iter_per_epoch`, ..., as in the book (17 points for 10,000 iterations of 100
+    from 60,000 samples), and once more after the last iteration.
+    The chapter-6 `Trainer` generalises this loop (other optimizers, epochs by count).
+
+    Examples
+    --------
+    A toy problem, only to show the call (MNIST runs are in the chapter pages):
+
+    >>> import numpy as np
+    >>> from nnbook.models import TwoLayerNet
+    >>> from nnbook.trainer import train_neuralnet
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.standard_normal((200, 2))
+    >>> t = (x[:, 0] * x[:, 1] > 0).astype(int)
+    >>> net = TwoLayerNet(2, 16, 2, weight_init_std=1.0, rng=0)
+    >>> history = train_neuralnet(net, x, t, x, t, iters_num=400, batch_size=20,
+    ...                           learning_rate=0.5, rng=1)
+    >>> print(len(history.train_loss_list), history.acc_iterations[:3],
+    ...       history.final_train_acc > 0.9)
+    400 [1, 11, 21] True
+    """
+    rng = np.random.default_rng(rng)
+    start = time.perf_counter()
+    train_size = x_train.shape[0]
+    iter_per_epoch = max(train_size // batch_size, 1)
+    history = TrainingHistory(iter_per_epoch=iter_per_epoch)
+    gradient = net.numerical_gradient if numerical else net.gradient
+
+    for i in range(iters_num):
+        batch_mask = rng.choice(train_size, batch_size)
+        x_batch, t_batch = x_train[batch_mask], t_train[batch_mask]
+        grad = gradient(x_batch, t_batch)
+        for key, param in net.params.items():
+            param -= learning_rate * grad[key]
+        history.train_loss_list.append(float(net.loss(x_batch, t_batch)))
+
+        if i % iter_per_epoch == 0:
+            history.record_accuracy(
+                i + 1, net.accuracy(x_train, t_train), net.accuracy(x_test, t_test)
+            )
+            if verbose:
+                print(
+                    "train acc, test acc | "
+                    f"{history.train_acc_list[-1]}, {history.test_acc_list[-1]}"
                 )
+
+    history.final_train_acc = net.accuracy(x_train, t_train)
+    history.final_test_acc = net.accuracy(x_test, t_test)
+    history.seconds = time.perf_counter() - start
+    return history

@@ -85,14 +85,17 @@ class SoftmaxWithLoss(LossLayer):
         """
         x2, t2 = _as_batch(x, t)
         shifted = x2 - np.max(x2, axis=1, keepdims=True)
-        log_y = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+        exp = np.exp(shifted)
+        total_exp = np.sum(exp, axis=1, keepdims=True)
+        log_y = shifted - np.log(total_exp)
         n = x2.shape[0]
         if t2.shape == x2.shape:
             total = -np.sum(t2 * log_y)
         else:
             total = -np.sum(log_y[np.arange(n), t2])
         loss = (total / n).astype(x2.dtype)
-        y = np.exp(log_y).reshape(np.shape(x))
+        # y as nnbook.activations.softmax computes it, to the last bit.
+        y = (exp / total_exp).reshape(np.shape(x))
         self.y, self.t, self.loss = y, np.array(t, copy=True), loss
         return loss
 

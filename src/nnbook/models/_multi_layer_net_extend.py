@@ -41,12 +41,12 @@ class MultiLayerNetExtend(MultiLayerNet):
 
     Notes
     -----
-    `predict`, `loss` and `accuracy` default to inference mode (`train_flg=False`):
-    Dropout scales instead of dropping, BatchNorm uses its moving averages. `gradient`
-    and `numerical_gradient` run in training mode. Gradient checks need a batch of more
-    than one sample: with one, BatchNorm maps everything to `beta` and the gradients
-    vanish (the book's own check trips on this). Dropout draws a new mask on every
-    training forward, so a numerical check also needs the masks fixed.
+    `predict` and `accuracy` run in inference mode (`train_flg=False`): Dropout
+    scales instead of dropping, BatchNorm uses its moving averages. `loss`,
+    `gradient` and `numerical_gradient` run in training mode. Gradient checks need a
+    batch of more than one sample: with one, BatchNorm maps everything to `beta` and
+    the gradients vanish (the book's own check trips on this). Dropout draws a new mask
+    on every training forward, so a numerical check also needs the masks fixed.
 
     Examples
     --------
@@ -81,8 +81,7 @@ class MultiLayerNetExtend(MultiLayerNet):
                 "give dropout_ratio or the book's spelling dropout_ration, not both"
             )
         ratio = dropout_ratio if dropout_ratio is not None else dropout_ration
-        self.dropout_ratio = 0.5 if ratio is None else ratio
-        self._setup(
+        super().__init__(
             input_size,
             hidden_size_list,
             output_size,
@@ -93,5 +92,5 @@ class MultiLayerNetExtend(MultiLayerNet):
             dtype=dtype,
             use_batchnorm=use_batchnorm,
             use_dropout=use_dropout,
-            dropout_ratio=self.dropout_ratio,
+            dropout_ratio=0.5 if ratio is None else ratio,
         )

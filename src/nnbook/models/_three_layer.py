@@ -9,6 +9,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from nnbook.activations import identity_function, sigmoid, softmax
+from nnbook.layers import Affine, Sigmoid, SoftmaxWithLoss
+from nnbook.models._network import Network, check_float_dtype
 
 __all__ = ["ThreeLayerNet", "forward", "init_network"]
 
@@ -103,7 +105,7 @@ def forward(
     return _OUTPUTS[output](z2 @ network["W3"] + network["b3"])
 
 
-class ThreeLayerNet:
+class ThreeLayerNet(Network):
     """The chapter-3 network: two sigmoid hidden layers and an output layer.
 
     It only does inference (推論処理): its weights are given, e.g. the book's
@@ -122,7 +124,17 @@ class ThreeLayerNet:
     Attributes
     ----------
     params : dict of str to ndarray
-        W1, b1, W2, b2, W3, b3.
+        W1, b1, W2, b2, W3, b3, shared with the layers `Affine1`, `Sigmoid1`,
+        `Affine2`, `Sigmoid2`, `Affine3`.
+
+    Notes
+    -----
+    The book writes this network as the function [`forward`][nnbook.models.forward];
+    here it is also a [`Network`][nnbook.models.Network] of the layers chapter 5
+    introduces, computing the same numbers with the same operations, so that its
+    `accuracy` is the one every network shares. Its dtype is that of `params["W1"]`
+    (float32 for the book's `sample_weight.pkl`). Unlike other networks, `predict`
+    applies the output activation and accepts a single sample of shape (D,).
 
     Examples
     --------
@@ -142,7 +154,16 @@ class ThreeLayerNet:
             raise ValueError(f"params lacks {missing}; expected keys {list(_KEYS)}")
         if output not in _OUTPUTS:
             raise ValueError(f"output must be one of {sorted(_OUTPUTS)}, got {output!r}")
-        self.params = {key: np.array(params[key]) for key in _KEYS}
+        dtype = check_float_dtype(np.asarray(params["W1"]).dtype)
+        p = {key: np.array(params[key], dtype=dtype) for key in _KEYS}
+        layers = {
+            "Affine1": Affine(p["W1"], p["b1"]),
+            "Sigmoid1": Sigmoid(),
+            "Affine2": Affine(p["W2"], p["b2"]),
+            "Sigmoid2": Sigmoid(),
+            "Affine3": Affine(p["W3"], p["b3"]),
+        }
+        super().__init__(layers, SoftmaxWithLoss(), dtype=dtype)
         self.output = output
 
     @classmethod
@@ -168,20 +189,31 @@ class ThreeLayerNet:
 
         return cls(load_book_params("sample_weight", data_home=data_home))
 
-    def predict(self, x: ArrayLike) -> np.ndarray:
+    def predict(self, x: ArrayLike, train_flg: bool = False) -> np.ndarray:
         """Return the network's output for one input (D,) or a batch (N, D).
 
         Parameters
         ----------
         x : array_like of shape (D,) or (N, D)
             Inputs, one per row.
+        train_flg : bool, default=False
+            Ignored (no layer here behaves differently in training).
 
         Returns
         -------
         ndarray of shape (K,) or (N, K)
             Output scores (probabilities with the softmax output).
         """
-        return forward(self.params, x, output=self.output)
+        x = np.asarray(x)
+        d = self.params["W1"].shape[0]
+        if x.shape[-1:] != (d,) or x.ndim > 2:
+            raise ValueError(
+                f"expected x of shape ({d},) or (N, {d}) to match W1 of shape "
+                f"{self.params['W1'].shape}, got {x.shape}; flatten images first "
+                "(load_mnist(flatten=True))"
+            )
+        y = super().predict(x.reshape(-1, d), train_flg)
+        return _OUTPUTS[self.output](y).reshape(*x.shape[:-1], -1)
 
     def accuracy(self, x: ArrayLike, t: ArrayLike, batch_size: int | None = 100) -> float:
         """Return the fraction of inputs whose highest score is at the true class.
@@ -213,19 +245,6 @@ class ThreeLayerNet:
         0.6666666666666666
         """
         x = np.asarray(x)
-        t = np.asarray(t)
-        if t.ndim == 2:
-            t = t.argmax(axis=1)
-        if x.ndim != 2 or len(x) != len(t):
-            raise ValueError(
-                f"expected x of shape (N, D) and t of shape (N,) or (N, K), got "
-                f"{x.shape} and {t.shape}"
-            )
-        step = len(x) if batch_size is None else int(batch_size)
-        if step < 1:
-            raise ValueError(f"batch_size must be a positive int or None, got {batch_size}")
-        correct = 0
-        for start in range(0, len(x), step):
-            y = self.predict(x[start : start + step])
-            correct += int(np.sum(y.argmax(axis=1) == t[start : start + step]))
-        return correct / len(x)
+        return super().accuracy(
+            x, t, batch_size=len(x) if batch_size is None else batch_size
+        )

@@ -25,8 +25,9 @@ def plot_training_history(history, *, title: str | None = None) -> Figure:
     Parameters
     ----------
     history : TrainingHistory
-        What [`train_neuralnet`][nnbook.models.train_neuralnet] returns (anything with
-        `train_loss`, `train_acc`, `test_acc`).
+        What [`train_neuralnet`][nnbook.trainer.train_neuralnet] and
+        [`Trainer.train`][nnbook.trainer.Trainer.train] return (anything with
+        `train_loss_list`, `train_acc_list`, `test_acc_list`).
     title : str, optional
         Title of the figure.
 
@@ -37,16 +38,16 @@ def plot_training_history(history, *, title: str | None = None) -> Figure:
 
     Examples
     --------
-    >>> from nnbook.models import TrainingHistory
     >>> from nnbook.plotting import plot_training_history
-    >>> history = TrainingHistory(train_loss=[2.3, 1.5, 0.9, 0.7], train_acc=[0.5, 0.9],
-    ...                           test_acc=[0.5, 0.88])
+    >>> from nnbook.trainer import TrainingHistory
+    >>> history = TrainingHistory(train_loss_list=[2.3, 1.5, 0.9, 0.7],
+    ...                           train_acc_list=[0.5, 0.9], test_acc_list=[0.5, 0.88])
     >>> fig = plot_training_history(history, title="toy run")
     >>> print([ax.get_xlabel() for ax in fig.axes], [ax.get_ylabel() for ax in fig.axes])
     ['iterations', 'epochs'] ['loss', 'accuracy']
     """
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")
-    loss = np.asarray(history.train_loss, dtype=float)
+    loss = np.asarray(history.train_loss_list, dtype=float)
     iterations = np.arange(len(loss))
     ax_loss.plot(
         iterations, loss, color="tab:blue", alpha=0.3, linewidth=0.6, label="batch"
@@ -59,7 +60,7 @@ def plot_training_history(history, *, title: str | None = None) -> Figure:
     ax_loss.grid(alpha=0.3)
     ax_loss.legend(loc="upper right")
     plot_accuracy_curves(
-        {"train acc": history.train_acc, "test acc": history.test_acc},
+        {"train acc": history.train_acc_list, "test acc": history.test_acc_list},
         ax=ax_acc,
         title="accuracy per epoch",
     )

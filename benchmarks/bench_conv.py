@@ -38,7 +38,7 @@ from collections.abc import Callable
 import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from nnbook.layers import Affine, Convolution, Pooling, Relu, SoftmaxWithLoss
+from nnbook.models import SimpleConvNet
 from nnbook.optimizers import Adam
 
 # --- the book's algorithm, in our own words ---------------------------------------------
@@ -185,42 +185,19 @@ class BookNet:
 
 
 class NnbookNet:
-    """SimpleConvNet from nnbook's layers, in one dtype."""
+    """nnbook's SimpleConvNet in one dtype, trained with nnbook's Adam."""
 
     def __init__(self, params, dtype):
-        self.params = {k: v.astype(dtype) for k, v in params.items()}
-        p = self.params
-        self.dtype = np.dtype(dtype)
-        self.layers = [
-            Convolution(p["W1"], p["b1"]),
-            Relu(),
-            Pooling(2, 2, stride=2),
-            Affine(p["W2"], p["b2"]),
-            Relu(),
-            Affine(p["W3"], p["b3"]),
-        ]
-        self.last_layer = SoftmaxWithLoss()
+        self.net = SimpleConvNet(dtype=dtype)
+        self.net.load_params(params)
         self.optimizer = Adam(lr=0.001)
 
     def predict(self, x):
-        x = x.astype(self.dtype, copy=False)
-        for layer in self.layers:
-            x = layer.forward(x, train_flg=False)
-        return x
+        return self.net.predict(x)
 
     def step(self, x, t):
-        x = x.astype(self.dtype, copy=False)
-        for layer in self.layers:
-            x = layer.forward(x)
-        self.last_layer.forward(x, t)
-        dout = self.last_layer.backward()
-        for layer in self.layers[:0:-1]:
-            dout = layer.backward(dout)
-        self.layers[0].backward(dout, need_dx=False)
-        grads = {}
-        for i, layer in ((1, self.layers[0]), (2, self.layers[3]), (3, self.layers[5])):
-            grads[f"W{i}"], grads[f"b{i}"] = layer.grads["W"], layer.grads["b"]
-        self.optimizer.update(self.params, grads)
+        grads = self.net.gradient(x, t)
+        self.optimizer.update(self.net.params, grads)
 
 
 # --- PyTorch -------------------------------------------------------------------------

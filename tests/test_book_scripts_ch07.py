@@ -18,9 +18,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from nnbook._testing import skip_or_fail
-from nnbook.datasets import available
-
 GRADIENT_CHECK = """
 import numpy as np
 from nnbook.models import SimpleConvNet
@@ -143,14 +140,9 @@ def test_gradient_check(capsys):
     assert max(diffs.values()) < 1e-2, diffs
 
 
-def _need(name: str, revision: str | None = None) -> None:
-    if not available(name, revision=revision):
-        skip_or_fail(f"needs {name} (revision {revision}): set NNBOOK_DATA")
-
-
 @pytest.mark.data
-def test_train_convnet_then_visualize_filter(tmp_path, monkeypatch, capsys):
-    _need("mnist")
+def test_train_convnet_then_visualize_filter(tmp_path, monkeypatch, capsys, need_data):
+    need_data("mnist")
     monkeypatch.chdir(tmp_path)
     trained = run_script(TRAIN_CONVNET)
     assert "Saved Network Parameters!" in capsys.readouterr().out
@@ -162,8 +154,8 @@ def test_train_convnet_then_visualize_filter(tmp_path, monkeypatch, capsys):
 
 
 @pytest.mark.data
-def test_visualize_filter_reads_the_books_own_params_pkl(tmp_path, monkeypatch):
-    _need("params", "2016")
+def test_visualize_filter_reads_the_books_own_params_pkl(tmp_path, monkeypatch, need_data):
+    need_data("params", revision="2016")
     from nnbook.datasets import load_book_params
     from nnbook.datasets._fetch import resolve_verified
     from nnbook.datasets._registry import weight_spec

@@ -45,6 +45,15 @@ def data_missing(*names: str, revision: str | None = None) -> list[str]:
     return [name for name in names if not available(name, revision=revision)]
 
 
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close the figures a test or docstring example drew (matplotlib warns past 20)."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
 @pytest.fixture
 def need_data():
     """Return a function that skips (or fails in CI) unless the named data is present.

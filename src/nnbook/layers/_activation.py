@@ -59,6 +59,7 @@ class Relu(Layer):
         -------
         ndarray of the same shape and dtype as `x`
         """
+        x = self._check_input(x)
         self.mask = mask = x <= 0
         return np.where(mask, np.zeros((), dtype=x.dtype), x)
 
@@ -120,7 +121,7 @@ class Sigmoid(Layer):
         -------
         ndarray of the same shape and dtype as `x`
         """
-        self.out = out = sigmoid(x)
+        self.out = out = sigmoid(self._check_input(x))
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:

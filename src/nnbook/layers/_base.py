@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["Layer", "LossLayer", "param_property"]
+
+#: The dtype kinds a layer computes on: bool, signed and unsigned integers, floats.
+_NUMERIC_KINDS = "biuf"
 
 
 def param_property(name: str, doc: str) -> property:
@@ -125,8 +129,30 @@ class Layer:
             )
         return values
 
+    def _check_input(self, x: ArrayLike, name: str = "x") -> np.ndarray:
+        """Return `x` as an ndarray of numbers, or raise a `TypeError` naming the fix.
+
+        Object arrays (which may hold `None`), strings and complex numbers are refused:
+        NumPy would otherwise turn `None` into NaN or fail deep inside the layer.
+        """
+        if not isinstance(x, np.ndarray):
+            x = np.asarray(x)
+        if x.dtype.kind not in _NUMERIC_KINDS:
+            raise TypeError(
+                f"{type(self).__name__}.forward() got {name} of dtype {x.dtype}; layers "
+                f"compute on real numbers: convert it with np.asarray({name}, "
+                "dtype=np.float64) after replacing None and other non-numbers"
+            )
+        return x
+
     def _check_dout(self, dout: np.ndarray, shape: tuple[int, ...]) -> None:
         """Refuse a `dout` whose shape is not the forward output's (no broadcasting)."""
+        kind = getattr(dout, "dtype", np.dtype(float)).kind
+        if kind not in _NUMERIC_KINDS:
+            raise TypeError(
+                f"{type(self).__name__}.backward() got dout of dtype "
+                f"{np.asarray(dout).dtype}; pass the gradient as an array of real numbers"
+            )
         if np.shape(dout) != tuple(shape):
             raise ValueError(
                 f"{type(self).__name__}.backward() got dout of shape {np.shape(dout)}, "
@@ -197,4 +223,9 @@ class LossLayer(Layer):
             raise ValueError(
                 f"a loss layer's backward takes a scalar dout (the gradient with respect "
                 f"to the loss), got an array of shape {np.shape(dout)}"
+            )
+        if np.asarray(dout).dtype.kind not in _NUMERIC_KINDS:
+            raise TypeError(
+                f"a loss layer's backward takes a number as dout, got {dout!r}; pass a "
+                "float such as 1.0"
             )

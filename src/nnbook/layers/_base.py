@@ -84,6 +84,10 @@ class Layer:
     - `backward(dout)` never writes into `dout`, raises `RuntimeError` if called before
       `forward`, and `ValueError` if `dout` does not have the forward output's shape.
     - The dtype follows the input: float32 in, float32 out.
+    - Input that is not real numbers (an object array holding `None`, strings,
+      complex numbers) is refused with a `TypeError`, and so is such a `dout`. An
+      empty batch (N = 0) gives an empty output where that is defined, and a
+      `ValueError` where it is not (a loss, BatchNormalization in training).
 
     Examples
     --------

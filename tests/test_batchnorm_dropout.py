@@ -26,8 +26,13 @@ def test_batchnorm_worked_example():
     assert bn.dgamma is bn.grads["gamma"] and bn.dbeta is bn.grads["beta"]
 
 
-def test_epsilon_is_the_books():
-    assert EPS == 10e-7 == 1e-6
+def test_epsilon_is_the_books_10e_minus_7():
+    # A feature whose batch variance is 1e-6, the same as the book's epsilon 10e-7:
+    # normalised by sqrt(var + eps) = sqrt(2e-6) it becomes +-1/sqrt(2), not +-1.
+    bn = BatchNormalization(np.ones(1), np.zeros(1))
+    y = bn.forward(np.array([[0.0], [2e-3]]))
+    np.testing.assert_allclose(y.ravel(), [-(0.5**0.5), 0.5**0.5], rtol=1e-9)
+    assert EPS == 1e-6
 
 
 @pytest.mark.parametrize("shape", [(64, 7), (16, 2, 3, 3)])

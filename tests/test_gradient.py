@@ -6,11 +6,12 @@ import numpy as np
 import pytest
 
 from nnbook.gradient import (
-    check_layer_gradient,
     gradient_descent,
-    gradient_descent_path,
     numerical_diff,
     numerical_gradient,
+)
+from nnbook.gradient_check import (
+    check_layer_gradient,
     relative_error,
 )
 from nnbook.layers import Affine, Relu, Sigmoid
@@ -100,9 +101,13 @@ def test_gradient_descent_book_values(lr, expected):
     np.testing.assert_array_equal(init_x, [-3.0, 4.0])
 
 
-def test_gradient_descent_path():
+def test_gradient_descent_path_is_sgd_on_the_numerical_gradient():
+    from nnbook.optimizers import SGD, optimizer_path
+
     init_x = np.array([-3.0, 4.0])
-    path = gradient_descent_path(function_2, init_x, lr=0.1, step_num=20)
+    path = optimizer_path(
+        SGD(lr=0.1), lambda x: numerical_gradient(function_2, x), init_x, 20
+    )
     assert path.shape == (21, 2)
     np.testing.assert_array_equal(path[0], init_x)
     np.testing.assert_allclose(path[1], 0.8 * init_x)
@@ -114,6 +119,13 @@ def test_gradient_descent_integer_start():
     np.testing.assert_allclose(
         gradient_descent(function_2, [3, 4], lr=0.5, step_num=1), 0, atol=1e-8
     )
+
+
+def test_numerical_gradient_refuses_float16():
+    x = np.array([1.0, 2.0], dtype=np.float16)
+    with pytest.raises(ValueError, match=r"needs float32 or float64, got float16"):
+        numerical_gradient(function_2, x)
+    np.testing.assert_array_equal(x, [1.0, 2.0])
 
 
 def test_relative_error():

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnbook.gradient import check_model_gradient, numerical_gradient, relative_error
+from nnbook.gradient import numerical_gradient
+from nnbook.gradient_check import check_model_gradient, relative_error
 from nnbook.models import SigmoidTwoLayerNet, SimpleNet, TwoLayerNet
 from nnbook.trainer import train_neuralnet
 

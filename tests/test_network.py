@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from nnbook.gradient import numerical_gradient, relative_error
+from nnbook.gradient import numerical_gradient
+from nnbook.gradient_check import relative_error
 from nnbook.layers import Affine, Relu, SoftmaxWithLoss
 from nnbook.models import (
     MultiLayerNet,

@@ -10,7 +10,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from nnbook.gradient import gradient_descent_path
+from nnbook.gradient import numerical_gradient
+from nnbook.optimizers import SGD, optimizer_path
 from nnbook.plotting import (
     plot_computational_graph,
     plot_descent_path,
@@ -51,7 +52,9 @@ def test_gradient_field_arrows_point_downhill():
 
 
 def test_descent_path_is_drawn_over_contours():
-    path = gradient_descent_path(function_2, np.array([-3.0, 4.0]), lr=0.1, step_num=20)
+    path = optimizer_path(
+        SGD(lr=0.1), lambda x: numerical_gradient(function_2, x), (-3.0, 4.0), 20
+    )
     ax = plot_descent_path(function_2, path)
     line = ax.lines[-1]
     np.testing.assert_array_equal(line.get_xdata(), path[:, 0])

@@ -3,6 +3,8 @@
 Both take the network's output `y` and the targets `t`, for one sample (`y` of shape
 (C,)) or a batch (`y` of shape (N, C)); the targets may be one-hot (same shape as `y`)
 or class labels (one integer per sample). A batch's loss is the mean over its samples.
+Arrays that hold no numbers (object arrays, which may hold `None`; strings) are refused
+with a `TypeError` rather than quietly turned into NaN.
 """
 
 from __future__ import annotations
@@ -10,18 +12,23 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["cross_entropy_error", "sum_squared_error"]
+from nnbook.activations import _check_numeric, softmax
+
+__all__ = ["cross_entropy_error", "softmax_loss", "sum_squared_error"]
 
 #: The book's guard against log(0) in the cross-entropy.
 DELTA = 1e-7
 
 
 def _as_batch(y: ArrayLike, t: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
-    """Return `y` as (N, C) and `t` as one-hot (N, C) or labels (N,)."""
-    y = np.asarray(y)
+    """Return `y` as (N, C) and `t` as one-hot (N, C) or labels (N,).
+
+    Arrays that hold no numbers (object arrays with None, strings) raise a TypeError.
+    """
+    y = _check_numeric(np.asarray(y), "y")
     if not np.issubdtype(y.dtype, np.floating):
         y = y.astype(np.float64)
-    t = np.asarray(t)
+    t = _check_numeric(np.asarray(t), "t")
     if y.ndim == 1:
         y = y.reshape(1, -1)
         t = t.reshape(1, -1) if t.size == y.size else t.reshape(1)
@@ -181,3 +188,34 @@ def cross_entropy_error(y: ArrayLike, t: ArrayLike):
     else:
         total = -np.sum(np.log(y[np.arange(n), t] + DELTA))
     return (total / n).astype(y.dtype)
+
+
+def softmax_loss(x: ArrayLike, t: ArrayLike):
+    r"""Return `cross_entropy_error(softmax(x), t)`: the book's loss from scores.
+
+    The book's helper of that name (`common/functions.py`), with its $10^{-7}$ guard.
+    [`SoftmaxWithLoss`][nnbook.layers.SoftmaxWithLoss] computes the same loss from
+    log-softmax, without the guard (see its Notes for why); the two differ by about
+    $10^{-7}/y_{n,t_n}$.
+
+    Book: chapter 5, section 5.6.3.
+
+    Parameters
+    ----------
+    x : array_like of shape (C,) or (N, C)
+        Scores (logits).
+    t : array_like
+        One-hot targets of `x`'s shape, or integer labels.
+
+    Returns
+    -------
+    scalar of `x`'s floating dtype
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnbook.losses import softmax_loss
+    >>> print(softmax_loss(np.array([[0.0, 0.0], [0.0, np.log(3.0)]]), np.array([0, 1])))
+    0.49041445983921095
+    """
+    return cross_entropy_error(softmax(x), t)

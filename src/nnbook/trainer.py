@@ -12,7 +12,54 @@ import numpy as np
 
 from nnbook.optimizers import Optimizer, get_optimizer
 
-__all__ = ["Trainer", "TrainingDiverged", "TrainingHistory", "train_neuralnet"]
+__all__ = [
+    "Trainer",
+    "TrainingDiverged",
+    "TrainingHistory",
+    "shuffle_dataset",
+    "train_neuralnet",
+]
+
+
+def shuffle_dataset(
+    x: np.ndarray, t: np.ndarray, *, rng: np.random.Generator | int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return `x` and `t` reordered by one random permutation of their rows.
+
+    The book's helper (`common/util.py`), used before splitting off a validation set
+    (section 6.5.1). The book draws the permutation from NumPy's global random state
+    (`np.random.permutation`); here it comes from `rng`, so a seed makes it repeatable
+    and nothing else's randomness is disturbed. Inputs of any rank are accepted.
+
+    Book: chapter 6, section 6.5.1 (`hyperparameter_optimization.py`).
+
+    Parameters
+    ----------
+    x : ndarray of shape (N, ...)
+        Inputs.
+    t : ndarray of shape (N,) or (N, C)
+        Targets.
+    rng : numpy.random.Generator or int, optional
+        Random source, or a seed.
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        New arrays; the inputs are not changed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnbook.trainer import shuffle_dataset
+    >>> x, t = np.arange(10).reshape(5, 2), np.arange(5)
+    >>> xs, ts = shuffle_dataset(x, t, rng=0)
+    >>> print(ts, np.array_equal(xs[:, 0] // 2, ts))
+    [2 4 3 0 1] True
+    """
+    if len(x) != len(t):
+        raise ValueError(f"x and t differ in length: {len(x)} and {len(t)}")
+    permutation = np.random.default_rng(rng).permutation(len(x))
+    return x[permutation], t[permutation]
 
 
 class _Network(Protocol):

@@ -20,7 +20,11 @@ def optimizer_path(
 ) -> np.ndarray:
     """Return the points an optimizer visits when minimising a function from `start`.
 
-    Book: chapter 6, section 6.1 (`optimizer_compare_naive.py`, figures 6-3 to 6-9).
+    The one path helper of nnbook: chapter 4's gradient-descent path is
+    `optimizer_path(SGD(lr), lambda x: numerical_gradient(f, x), init_x, step_num)`.
+
+    Book: chapter 6, section 6.1 (`optimizer_compare_naive.py`, figures 6-3 to 6-9), and
+    chapter 4, section 4.4.1 (`gradient_method.py`).
 
     Parameters
     ----------

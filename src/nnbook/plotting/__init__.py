@@ -8,7 +8,7 @@ from nnbook.plotting._accuracy import plot_accuracy_curves, plot_curve_grid
 from nnbook.plotting._functions import plot_activations, plot_functions
 from nnbook.plotting._gradient import plot_descent_path, plot_gradient_field, plot_tangent
 from nnbook.plotting._graph import plot_computational_graph
-from nnbook.plotting._images import plot_digits
+from nnbook.plotting._images import plot_digits, plot_images
 from nnbook.plotting._optim import plot_loss_curves, plot_optimizer_paths
 from nnbook.plotting._perceptron import plot_gate, plot_gates
 from nnbook.plotting._search import plot_hyperparameter_search
@@ -29,6 +29,7 @@ __all__ = [
     "plot_gates",
     "plot_gradient_field",
     "plot_hyperparameter_search",
+    "plot_images",
     "plot_loss_curves",
     "plot_optimizer_paths",
     "plot_tangent",

@@ -9,6 +9,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from nnbook.plotting._axes import new_axes
+
 __all__ = ["plot_accuracy_curves", "plot_curve_grid"]
 
 _STYLES = ["-", "--", ":", "-."]
@@ -49,8 +51,7 @@ def plot_accuracy_curves(
     >>> print(ax.get_title(), ax.get_xlabel(), ax.get_ylabel())
     overfitting epochs accuracy
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+    ax = new_axes(ax, figsize=(6, 4))
     markers = ["o", "s", "D", "^"]
     for i, (label, values) in enumerate(curves.items()):
         every = markevery or max(len(values) // 20, 1)

@@ -9,6 +9,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from nnbook.activations import relu, sigmoid, step_function
+from nnbook.plotting._axes import new_axes
 
 __all__ = ["plot_activations", "plot_functions"]
 
@@ -40,9 +41,17 @@ def plot_functions(
     -------
     Axes
         The axes drawn on.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnbook.activations import relu, sigmoid
+    >>> from nnbook.plotting import plot_functions
+    >>> ax = plot_functions({"sigmoid": sigmoid, "ReLU": relu}, np.arange(-5.0, 5.0, 0.1))
+    >>> print([line.get_label() for line in ax.get_lines()][:2], ax.get_xlabel())
+    ['sigmoid', 'ReLU'] x
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 3.5))
+    ax = new_axes(ax, figsize=(5, 3.5))
     styles = ["-", "--", "-.", ":"]
     for i, (label, f) in enumerate(functions.items()):
         ax.plot(x, f(x), styles[i % len(styles)], label=label, linewidth=2)
@@ -71,6 +80,13 @@ def plot_activations() -> plt.Figure:
     -------
     Figure
         Two panels: step and sigmoid; ReLU.
+
+    Examples
+    --------
+    >>> from nnbook.plotting import plot_activations
+    >>> fig = plot_activations()
+    >>> print([ax.get_legend_handles_labels()[1] for ax in fig.axes])
+    [['step function', 'sigmoid'], ['ReLU']]
     """
     x = np.arange(-5.0, 5.0, 0.1)
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")

@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from numpy.typing import ArrayLike
 
 from nnbook.gradient import numerical_diff, numerical_gradient
+from nnbook.plotting._axes import new_axes
 
 __all__ = ["plot_descent_path", "plot_gradient_field", "plot_tangent"]
-
-
-def _new_axes(ax: Axes | None, figsize=(5, 4)) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize, layout="constrained")
-    return ax
 
 
 def _grid_values(f: Callable[[np.ndarray], float], X: np.ndarray, Y: np.ndarray):
@@ -68,7 +62,7 @@ def plot_tangent(
     x = np.arange(0.0, 20.0, 0.1) if x is None else np.asarray(x, dtype=float)
     slope = numerical_diff(f, x0)
     intercept = f(x0) - slope * x0
-    ax = _new_axes(ax)
+    ax = new_axes(ax)
     ax.plot(x, f(x), label="f(x)", linewidth=2)
     ax.plot(x, slope * x + intercept, "--", label="tangent")
     ax.plot([x0], [f(x0)], "o", color="black")
@@ -128,7 +122,7 @@ def plot_gradient_field(
             for x, y in zip(X.ravel(), Y.ravel(), strict=True)
         ]
     )
-    ax = _new_axes(ax, figsize=(5, 5))
+    ax = new_axes(ax, figsize=(5, 5))
     ax.quiver(
         X.ravel(), Y.ravel(), -grads[:, 0], -grads[:, 1], angles="xy", color="#666666"
     )
@@ -160,7 +154,7 @@ def plot_descent_path(
         The function minimised, of a vector of shape (2,).
     path : array_like of shape (T, 2)
         The points visited, e.g. from
-        [`gradient_descent_path`][nnbook.gradient.gradient_descent_path].
+        [`optimizer_path`][nnbook.optimizers.optimizer_path] with `SGD`.
     ax : Axes, optional
         Where to draw; a new figure is made when omitted.
     title : str, optional
@@ -175,11 +169,14 @@ def plot_descent_path(
     Examples
     --------
     >>> import numpy as np
-    >>> from nnbook.gradient import gradient_descent_path
+    >>> from nnbook.gradient import numerical_gradient
+    >>> from nnbook.optimizers import SGD, optimizer_path
     >>> from nnbook.plotting import plot_descent_path
     >>> def function_2(x):
     ...     return x[0] ** 2 + x[1] ** 2
-    >>> path = gradient_descent_path(function_2, np.array([-3.0, 4.0]), lr=0.1, step_num=20)
+    >>> def grad(x):
+    ...     return numerical_gradient(function_2, x)
+    >>> path = optimizer_path(SGD(lr=0.1), grad, (-3.0, 4.0), steps=20)
     >>> ax = plot_descent_path(function_2, path, title="lr = 0.1")
     >>> print(ax.get_title(), len(ax.lines[-1].get_xdata()))
     lr = 0.1 21
@@ -190,7 +187,7 @@ def plot_descent_path(
     reach = max(float(np.max(np.abs(path))) * 1.15, 1.0)
     ticks = np.linspace(-reach, reach, 101)
     X, Y = np.meshgrid(ticks, ticks)
-    ax = _new_axes(ax, figsize=(5, 5))
+    ax = new_axes(ax, figsize=(5, 5))
     contours = ax.contour(X, Y, _grid_values(f, X, Y), levels=levels, cmap="viridis")
     ax.clabel(contours, fontsize=7)
     ax.axhline(0, color="grey", linestyle="--", linewidth=0.8)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.patches import Circle
+
+from nnbook.plotting._axes import new_axes
 
 __all__ = ["plot_computational_graph"]
 
@@ -81,7 +82,7 @@ def plot_computational_graph(
         ys = [y for _, y, _ in nodes.values()]
         width = max(xs) - min(xs) + 2.0
         height = max(ys) - min(ys) + 1.6
-        _, ax = plt.subplots(figsize=(1.3 * width, 1.3 * height), layout="constrained")
+        ax = new_axes(figsize=(1.3 * width, 1.3 * height))
 
     for name, (x, y, label) in nodes.items():
         if name in operations:

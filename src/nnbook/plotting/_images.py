@@ -6,7 +6,112 @@ import matplotlib.pyplot as plt
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["plot_digits"]
+__all__ = ["plot_digits", "plot_images"]
+
+
+def plot_images(
+    images: ArrayLike,
+    labels: ArrayLike | None = None,
+    predictions: ArrayLike | None = None,
+    *,
+    ncols: int = 10,
+    cmap: str = "gray_r",
+    image_shape: tuple[int, int] | None = None,
+    symmetric: bool = False,
+    title: str | None = None,
+    size: float = 1.2,
+) -> plt.Figure:
+    """Show grey-scale images in a grid, optionally titled with labels and predictions.
+
+    Digits (chapter 3), a network's filters (chapter 7), misclassified test images
+    (chapter 8) and generated samples (the GAN) all go through this one function. A
+    wrong prediction is titled in red, as `label→prediction`.
+
+    Book: chapter 3, section 3.6.1; chapter 7, section 7.6.1.
+
+    Parameters
+    ----------
+    images : array_like of shape (N, H, W), (N, 1, H, W) or (N, H*W)
+        The images; flattened ones must be square unless `image_shape` is given.
+    labels : array_like of shape (N,), optional
+        A title for each image (true classes, or any text).
+    predictions : array_like of shape (N,), optional
+        Predicted classes, compared with `labels`.
+    ncols : int, default=10
+        Images per row.
+    cmap : str, default='gray_r'
+        Colour map: 'gray_r' draws ink dark on white (digits); 'gray' or a diverging
+        map such as 'RdBu_r' suits filters.
+    image_shape : (int, int), optional
+        Height and width of flattened images.
+    symmetric : bool, default=False
+        Scale each image's colours symmetrically around 0 (for filters, whose weights
+        are positive and negative), so that 0 is always the middle colour.
+    title : str, optional
+        Title of the whole figure.
+    size : float, default=1.2
+        Width of one image in inches.
+
+    Returns
+    -------
+    Figure
+        The grid of images.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnbook.plotting import plot_images
+    >>> filters = np.random.default_rng(0).standard_normal((30, 1, 5, 5))
+    >>> fig = plot_images(filters, ncols=8, cmap="gray", symmetric=True)
+    >>> print(len(fig.axes), sum(ax.has_data() for ax in fig.axes))
+    32 30
+    """
+    images = np.asarray(images)
+    n = len(images)
+    if images.ndim == 4 and images.shape[1] == 1:
+        images = images[:, 0]
+    if images.ndim == 2:
+        if image_shape is None:
+            side = round(np.sqrt(images.shape[1]))
+            if side * side != images.shape[1]:
+                raise ValueError(
+                    f"flattened images of {images.shape[1]} pixels are not square; pass "
+                    "image_shape=(H, W)"
+                )
+            image_shape = (side, side)
+        images = images.reshape(n, *image_shape)
+    if images.ndim != 3:
+        raise ValueError(
+            f"expected images of shape (N, H, W), (N, 1, H, W) or (N, H*W), got "
+            f"{images.shape}; show one channel at a time"
+        )
+    cols = min(n, ncols)
+    nrows = -(-n // ncols)
+    height = size * images.shape[1] / images.shape[2] + (0.25 if labels is not None else 0)
+    fig, axes = plt.subplots(
+        nrows,
+        cols,
+        figsize=(size * cols, height * nrows + (0.4 if title else 0)),
+        squeeze=False,
+        layout="constrained",
+    )
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i >= n:
+            continue
+        limits = {}
+        if symmetric:
+            m = float(np.max(np.abs(images[i]))) or 1.0
+            limits = {"vmin": -m, "vmax": m}
+        ax.imshow(images[i], cmap=cmap, **limits)
+        if labels is not None:
+            text, color = str(labels[i]), "black"
+            if predictions is not None and predictions[i] != labels[i]:
+                text, color = f"{labels[i]}→{predictions[i]}", "#c0392b"
+            ax.set_title(text, color=color, fontsize=10)
+    if title:
+        fig.suptitle(title)
+    return fig
 
 
 def plot_digits(
@@ -17,9 +122,10 @@ def plot_digits(
     ncols: int = 10,
     title: str | None = None,
 ) -> plt.Figure:
-    """Show 28×28 grey-scale images in a grid, titled with labels and predictions.
+    """Show 28×28 grey-scale digits in a grid, titled with labels and predictions.
 
-    A wrong prediction is titled in red, as `label→prediction`.
+    [`plot_images`][nnbook.plotting.plot_images] with the settings for MNIST: dark ink
+    on white, square images, flattened or not.
 
     Book: chapter 3, section 3.6.1.
 
@@ -30,7 +136,7 @@ def plot_digits(
     labels : array_like of shape (N,), optional
         True classes.
     predictions : array_like of shape (N,), optional
-        Predicted classes.
+        Predicted classes; a wrong one is titled in red as `label→prediction`.
     ncols : int, default=10
         Images per row.
     title : str, optional
@@ -40,31 +146,14 @@ def plot_digits(
     -------
     Figure
         The grid of images.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnbook.plotting import plot_digits
+    >>> images = np.zeros((3, 784))
+    >>> fig = plot_digits(images, labels=[7, 2, 1], predictions=[7, 3, 1])
+    >>> print([ax.get_title() for ax in fig.axes])
+    ['7', '2→3', '1']
     """
-    images = np.asarray(images)
-    n = len(images)
-    side = round(np.sqrt(images[0].size))
-    if side * side != images[0].size:
-        raise ValueError(f"expected square images, got {images.shape[1:]} per image")
-    images = images.reshape(n, side, side)
-    nrows = -(-n // ncols)
-    fig, axes = plt.subplots(
-        nrows,
-        min(n, ncols),
-        figsize=(1.2 * min(n, ncols), 1.35 * nrows),
-        squeeze=False,
-        layout="constrained",
-    )
-    for i, ax in enumerate(axes.flat):
-        ax.axis("off")
-        if i >= n:
-            continue
-        ax.imshow(images[i], cmap="gray_r")
-        if labels is not None:
-            text, color = str(labels[i]), "black"
-            if predictions is not None and predictions[i] != labels[i]:
-                text, color = f"{labels[i]}→{predictions[i]}", "#c0392b"
-            ax.set_title(text, color=color, fontsize=10)
-    if title:
-        fig.suptitle(title)
-    return fig
+    return plot_images(images, labels, predictions, ncols=ncols, title=title)

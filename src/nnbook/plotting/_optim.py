@@ -9,6 +9,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from nnbook.plotting._axes import new_axes
 from nnbook.plotting._smoothing import smooth_curve
 
 __all__ = ["plot_loss_curves", "plot_optimizer_paths"]
@@ -123,8 +124,7 @@ def plot_loss_curves(
     >>> print(ax.get_title(), ax.get_xlabel(), [t.get_text() for t in ax.legend_.texts])
     MNIST iterations ['SGD', 'Adam']
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+    ax = new_axes(ax, figsize=(6, 4))
     for i, (label, values) in enumerate(losses.items()):
         y = smooth_curve(values) if smooth else np.asarray(values, dtype=float)
         ax.plot(

@@ -10,6 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 
 from nnbook.perceptron import Perceptron
+from nnbook.plotting._axes import new_axes
 
 __all__ = ["plot_gate", "plot_gates"]
 
@@ -46,9 +47,16 @@ def plot_gate(
     -------
     Axes
         The axes drawn on.
+
+    Examples
+    --------
+    >>> from nnbook.perceptron import AND
+    >>> from nnbook.plotting import plot_gate
+    >>> ax = plot_gate(AND, title="AND")
+    >>> print(ax.get_title(), [t.get_text() for t in ax.texts])
+    AND ['0', '0', '0', '1']
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(3.6, 3.6))
+    ax = new_axes(ax, figsize=(3.6, 3.6))
     grid = np.linspace(-0.5, 1.5, resolution)
     x1, x2 = np.meshgrid(grid, grid)
     if isinstance(gate, Perceptron):
@@ -108,6 +116,14 @@ def plot_gates(
     -------
     Figure
         One panel per gate.
+
+    Examples
+    --------
+    >>> from nnbook.perceptron import AND, XOR
+    >>> from nnbook.plotting import plot_gates
+    >>> fig = plot_gates({"AND": AND, "XOR": XOR})
+    >>> print([ax.get_title() for ax in fig.axes])
+    ['AND', 'XOR']
     """
     fig, axes = plt.subplots(
         1, len(gates), figsize=(3.3 * len(gates), 3.6), layout="constrained", squeeze=False

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+
+from nnbook.plotting._axes import new_axes
 
 __all__ = ["plot_hyperparameter_search"]
 
@@ -54,8 +55,7 @@ def plot_hyperparameter_search(
     >>> print(ax.get_xscale(), ax.get_xlabel(), "/", ax.get_ylabel())
     log learning rate / weight decay
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 4.2), layout="constrained")
+    ax = new_axes(ax, figsize=(6, 4.2))
     x, y, score = (np.asarray(v, dtype=float) for v in (x, y, score))
     points = ax.scatter(x, y, c=score, cmap="viridis", s=30, edgecolors="none")
     if top:

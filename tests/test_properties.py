@@ -9,7 +9,7 @@ layers' own sizes) and a seed for the values; for each entry of ``SPECS`` it che
   extra arguments, ``dout`` and the parameters untouched; and no ``RuntimeWarning``
   (overflow, division by zero, invalid value) is raised on the way;
 - ``test_gradient``, in float64: ``backward`` agrees with central differences
-  (`nnbook.gradient.check_layer_gradient`) within the entry's tolerance;
+  (`nnbook.gradient_check.check_layer_gradient`) within the entry's tolerance;
 - ``test_too_few_rows``: a batch smaller than the entry's ``min_rows`` (an empty batch
   for a loss or for BatchNorm in training) is a ``ValueError`` that says so.
 
@@ -34,7 +34,6 @@ import os
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -43,7 +42,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import nnbook.layers
-from nnbook.gradient import check_layer_gradient
+from nnbook.gradient_check import check_layer_gradient
 from nnbook.layers import (
     AddLayer,
     Affine,
@@ -57,6 +56,7 @@ from nnbook.layers import (
     SoftmaxWithLoss,
 )
 from nnbook.losses import cross_entropy_error, sum_squared_error
+from support import FixedMask
 
 #: Examples per test and spec. `NNBOOK_PROPERTY_EXAMPLES=500 pytest ...` searches
 #: harder, with fresh random examples each run (by default the examples are fixed).
@@ -169,8 +169,7 @@ def _batchnorm(stats: str):
 def _dropout(rng, cfg, dtype):
     shape, ratio = cfg
     layer = Dropout(ratio)
-    u = rng.random(shape, dtype=np.float32)
-    layer.rng = SimpleNamespace(random=lambda size, dtype=None: u)  # the same mask always
+    layer.rng = FixedMask(int(rng.integers(2**31)))  # the same mask on every forward
     return Built(layer, (normal(rng, shape, dtype),))
 
 

@@ -32,19 +32,24 @@ def _rng() -> np.random.Generator:
     return np.random.default_rng(12)
 
 
-# The array layers, each with a good input of 4 rows and 3 features (+ targets).
+def good_x(shape: tuple[int, ...] = (4, 3)) -> np.ndarray:
+    return _rng().standard_normal(shape)
+
+
+# The array layers: a fresh layer, a good input (4 rows) and the further arguments of
+# forward (a loss layer's targets). To add a layer, add one entry.
 LAYERS: dict[str, Callable[[], tuple]] = {
-    "Relu": lambda: (Relu(), ()),
-    "Sigmoid": lambda: (Sigmoid(), ()),
-    "Affine": lambda: (Affine(_rng().standard_normal((3, 2)), np.zeros(2)), ()),
-    "BatchNormalization": lambda: (BatchNormalization(np.ones(3), np.zeros(3)), ()),
-    "Dropout": lambda: (Dropout(0.5, rng=0), ()),
-    "SoftmaxWithLoss": lambda: (SoftmaxWithLoss(), (np.array([0, 2, 1, 0]),)),
+    "Relu": lambda: (Relu(), good_x(), ()),
+    "Sigmoid": lambda: (Sigmoid(), good_x(), ()),
+    "Affine": lambda: (Affine(_rng().standard_normal((3, 2)), np.zeros(2)), good_x(), ()),
+    "BatchNormalization": lambda: (
+        BatchNormalization(np.ones(3), np.zeros(3)),
+        good_x(),
+        (),
+    ),
+    "Dropout": lambda: (Dropout(0.5, rng=0), good_x(), ()),
+    "SoftmaxWithLoss": lambda: (SoftmaxWithLoss(), good_x(), (np.array([0, 2, 1, 0]),)),
 }
-
-
-def good_x() -> np.ndarray:
-    return _rng().standard_normal((4, 3))
 
 
 def state(layer) -> dict:
@@ -65,36 +70,44 @@ def assert_same_state(a: dict, b: dict) -> None:
 
 
 def trained(name: str):
-    """A layer after one good forward and backward (there is state to protect)."""
-    layer, args = LAYERS[name]()
-    out = layer.forward(good_x(), *args)
+    """A layer after one good forward and backward (there is state to protect), with
+    its good input and further arguments."""
+    layer, x, args = LAYERS[name]()
+    out = layer.forward(x, *args)
     layer.backward(np.ones(np.shape(out)) if np.ndim(out) else 1.0)
-    return layer, args
+    return layer, x, args
 
 
 # Inputs that are not numbers -------------------------------------------------------
 
+
+def _with_none(x: np.ndarray) -> np.ndarray:
+    out = x.astype(object)
+    out.flat[1] = None
+    return out
+
+
 NOT_NUMBERS = {
-    "object-with-None": np.array([[1.0, None, 0.5]] * 4),
-    "strings": np.array([["1", "2", "3"]] * 4),
-    "complex": np.ones((4, 3)) * 1j,
+    "object-with-None": _with_none,
+    "strings": lambda x: x.astype(str),
+    "complex": lambda x: x * 1j,
 }
 
 
 @pytest.mark.parametrize("name", LAYERS)
 @pytest.mark.parametrize("bad", NOT_NUMBERS, ids=str)
 def test_a_non_numeric_input_is_refused_and_changes_nothing(name, bad):
-    layer, args = trained(name)
+    layer, x, args = trained(name)
     before = state(layer)
     with pytest.raises(TypeError, match=r"np\.asarray\(x, dtype=np\.float64\)"):
-        layer.forward(NOT_NUMBERS[bad], *args)
+        layer.forward(NOT_NUMBERS[bad](x), *args)
     assert_same_state(state(layer), before)
 
 
 @pytest.mark.parametrize("name", [n for n in LAYERS if n != "SoftmaxWithLoss"])
 def test_a_non_numeric_dout_is_refused_and_changes_nothing(name):
-    layer, args = trained(name)
-    dout = np.full(np.shape(layer.forward(good_x(), *args)), None)
+    layer, x, args = trained(name)
+    dout = np.full(np.shape(layer.forward(x, *args)), None)
     before = state(layer)
     with pytest.raises(TypeError, match="array of real numbers"):
         layer.backward(dout)
@@ -103,8 +116,8 @@ def test_a_non_numeric_dout_is_refused_and_changes_nothing(name):
 
 @pytest.mark.parametrize("name", LAYERS)
 def test_a_wrong_shaped_dout_is_refused_and_changes_nothing(name):
-    layer, args = trained(name)
-    out = layer.forward(good_x(), *args)
+    layer, x, args = trained(name)
+    out = layer.forward(x, *args)
     before = state(layer)
     bad = np.ones(3) if np.ndim(out) == 0 else np.ones((1, *np.shape(out)[1:]))
     with pytest.raises(ValueError, match=r"same shape|scalar dout"):
@@ -114,10 +127,10 @@ def test_a_wrong_shaped_dout_is_refused_and_changes_nothing(name):
 
 @pytest.mark.parametrize("name", LAYERS)
 def test_backward_before_forward_says_to_run_forward_first(name):
-    layer, _ = LAYERS[name]()
+    layer, x, _ = LAYERS[name]()
     before = state(layer)
     with pytest.raises(RuntimeError, match=r"run forward\(x\) first"):
-        layer.backward(np.ones((4, 3)) if name != "SoftmaxWithLoss" else 1.0)
+        layer.backward(np.ones(x.shape) if name != "SoftmaxWithLoss" else 1.0)
     assert_same_state(state(layer), before)
 
 
@@ -145,8 +158,8 @@ def test_changing_x_after_forward_does_not_change_the_gradients():
     ],
 )
 def test_an_empty_batch_gives_an_empty_result_and_zero_parameter_gradients(name, train_flg):
-    layer, _ = LAYERS[name]()
-    x = np.empty((0, 3))
+    layer, good, _ = LAYERS[name]()
+    x = np.empty((0, *good.shape[1:]))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         out = layer.forward(x, train_flg)
@@ -165,7 +178,7 @@ def test_affine_on_an_empty_batch_of_images():
 
 
 def test_batchnorm_refuses_to_train_on_an_empty_batch_and_changes_nothing():
-    layer, _ = trained("BatchNormalization")
+    layer, _, _ = trained("BatchNormalization")
     before = state(layer)
     with pytest.raises(ValueError, match=r"empty batch.*at least 2 samples"):
         layer.forward(np.empty((0, 3)))
@@ -202,7 +215,7 @@ def test_a_loss_of_no_classes_is_refused():
 
 
 def test_a_refused_loss_keeps_the_previous_forward():
-    layer, _ = trained("SoftmaxWithLoss")
+    layer, _, _ = trained("SoftmaxWithLoss")
     before = state(layer)
     with pytest.raises(ValueError):
         layer.forward(np.empty((0, 3)), np.empty(0, dtype=int))
@@ -277,7 +290,7 @@ def test_batchnorm_refuses_inconsistent_moving_averages(kwargs, match):
 
 
 def test_batchnorm_refuses_a_sample_without_the_batch_axis():
-    layer, _ = trained("BatchNormalization")
+    layer, _, _ = trained("BatchNormalization")
     before = state(layer)
     with pytest.raises(ValueError, match=r"x\[np\.newaxis\]"):
         layer.forward(np.ones(3))
@@ -315,7 +328,7 @@ def test_graph_nodes_refuse_objects_and_keep_their_state(cls):
     ids=["label-minus-one", "label-too-large", "labels-(N,1)", "float-labels"],
 )
 def test_softmax_with_loss_refuses_bad_targets_and_changes_nothing(t, match):
-    layer, _ = trained("SoftmaxWithLoss")
+    layer, _, _ = trained("SoftmaxWithLoss")
     before = state(layer)
     with pytest.raises(ValueError, match=match):
         layer.forward(good_x(), t)
@@ -327,6 +340,6 @@ def test_softmax_with_loss_refuses_bad_targets_and_changes_nothing(t, match):
     [("2", TypeError, "pass a float such as 1.0"), (np.ones(4), ValueError, "scalar")],
 )
 def test_softmax_with_loss_backward_takes_a_number(dout, error, match):
-    layer, _ = trained("SoftmaxWithLoss")
+    layer, _, _ = trained("SoftmaxWithLoss")
     with pytest.raises(error, match=match):
         layer.backward(dout)

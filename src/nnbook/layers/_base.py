@@ -7,6 +7,8 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import ArrayLike
 
+from nnbook.activations import _check_numeric
+
 __all__ = ["Layer", "LossLayer", "param_property"]
 
 #: The dtype kinds a layer computes on: bool, signed and unsigned integers, floats.
@@ -139,15 +141,10 @@ class Layer:
         Object arrays (which may hold `None`), strings and complex numbers are refused:
         NumPy would otherwise turn `None` into NaN or fail deep inside the layer.
         """
-        if not isinstance(x, np.ndarray):
-            x = np.asarray(x)
-        if x.dtype.kind not in _NUMERIC_KINDS:
-            raise TypeError(
-                f"{type(self).__name__}.forward() got {name} of dtype {x.dtype}; layers "
-                f"compute on real numbers: convert it with np.asarray({name}, "
-                "dtype=np.float64) after replacing None and other non-numbers"
-            )
-        return x
+        try:
+            return _check_numeric(x if isinstance(x, np.ndarray) else np.asarray(x), name)
+        except TypeError as exc:
+            raise TypeError(f"{type(self).__name__}.forward(): {exc}") from None
 
     def _check_dout(self, dout: np.ndarray, shape: tuple[int, ...]) -> None:
         """Refuse a `dout` whose shape is not the forward output's (no broadcasting)."""

@@ -1,0 +1,239 @@
+"""Bad input to the networks: a clear error that names the fix, and nothing changed.
+
+Every case asserts the error type, that the message says what to do, and that the
+network is as before the failed call: its parameters, and BatchNormalization's moving
+averages (issue 12, groups 4-6). The models are small float64 versions of each kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from nnbook.layers import Affine, SoftmaxWithLoss
+from nnbook.models import (
+    MultiLayerNet,
+    MultiLayerNetExtend,
+    Network,
+    SigmoidTwoLayerNet,
+    ThreeLayerNet,
+    TwoLayerNet,
+    init_network,
+)
+
+MODELS: dict[str, Callable[..., Network]] = {
+    "TwoLayerNet": lambda **kw: TwoLayerNet(6, 5, 3, 0.5, rng=0, **kw),
+    "SigmoidTwoLayerNet": lambda **kw: SigmoidTwoLayerNet(6, 5, 3, 0.5, rng=0, **kw),
+    "MultiLayerNet": lambda **kw: MultiLayerNet(6, [5, 4], 3, rng=0, **kw),
+    "MultiLayerNetExtend-bn": lambda **kw: MultiLayerNetExtend(
+        6, [5, 4], 3, use_batchnorm=True, rng=0, **kw
+    ),
+}
+
+
+def batch(n: int = 8, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((n, 6)), rng.integers(0, 3, n)
+
+
+def trained(name: str) -> Network:
+    """A network after one gradient step (BatchNorm has moving averages)."""
+    net = MODELS[name]()
+    grads = net.gradient(*batch())
+    for key, g in grads.items():
+        net.params[key] -= 0.1 * g
+    return net
+
+
+def snapshot(net: Network) -> dict:
+    out = {k: v.copy() for k, v in net.params.items()}
+    for name, layer in net.layers.items():
+        for attr in ("running_mean", "running_var"):
+            if hasattr(layer, attr):
+                value = getattr(layer, attr)
+                out[f"{name}.{attr}"] = None if value is None else value.copy()
+    out["last_loss"] = net.last_loss
+    return out
+
+
+def assert_unchanged(net: Network, before: dict) -> None:
+    after = snapshot(net)
+    assert set(after) == set(before)
+    for key, value in before.items():
+        if isinstance(value, np.ndarray):
+            np.testing.assert_array_equal(after[key], value, err_msg=key)
+        else:
+            assert after[key] == value, key
+
+
+# Construction ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("dtype", [int, np.int32, bool, "U3"], ids=str)
+def test_a_network_of_a_non_floating_dtype_is_refused(name, dtype):
+    with pytest.raises(ValueError, match=r"not a floating type; use np\.float64"):
+        MODELS[name](dtype=dtype)
+
+
+def test_a_network_of_parameters_in_another_dtype_is_refused():
+    layers = {"Affine1": Affine(np.ones((2, 2), np.float32), np.zeros(2, np.float32))}
+    with pytest.raises(ValueError, match="create the parameters with dtype=float64"):
+        Network(layers, SoftmaxWithLoss())
+
+
+# Bad batches: refused before any layer runs ----------------------------------------
+
+BAD_X = {
+    "empty": (np.zeros((0, 6)), ValueError, r"non-empty batch"),
+    "object-with-None": (
+        np.array([[1.0, None, 0, 0, 0, 0]] * 8),
+        TypeError,
+        r"np\.asarray\(x, dtype=float\)",
+    ),
+    "strings": (np.full((8, 6), "1"), TypeError, r"numeric array"),
+    "scalar": (np.float64(1.0), ValueError, r"x\[np\.newaxis\]"),
+}
+
+
+@pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("bad", BAD_X)
+@pytest.mark.parametrize("method", ["predict", "loss", "gradient", "accuracy"])
+def test_a_bad_batch_is_refused_and_changes_nothing(name, bad, method):
+    net = trained(name)
+    x, error, match = BAD_X[bad]
+    t = np.zeros(len(x) if np.ndim(x) else 0, dtype=int)
+    before = snapshot(net)
+    if method == "accuracy" and bad in ("empty", "scalar"):
+        match = "empty batch is undefined; pass some samples"
+    args = (x,) if method == "predict" else (x, t)
+    with pytest.raises(error, match=match):
+        getattr(net, method)(*args)
+    assert_unchanged(net, before)
+
+
+def test_a_single_sample_without_the_batch_axis_is_refused():
+    net = trained("TwoLayerNet")
+    before = snapshot(net)
+    with pytest.raises(ValueError, match=r"x\[np\.newaxis\]"):
+        net.predict(np.ones(6))
+    assert_unchanged(net, before)
+
+
+def test_three_layer_net_accuracy_of_an_empty_batch_is_refused():
+    net = ThreeLayerNet(init_network())
+    with pytest.raises(ValueError, match="pass some samples"):
+        net.accuracy(np.empty((0, 2)), np.empty(0, dtype=int))
+
+
+# Bad targets ---------------------------------------------------------------------
+
+BAD_T_ACCURACY = {
+    "labels-(N,1)": (lambda t: t[:, None], r"t\.ravel\(\)"),
+    "wrong-length": (lambda t: t[:5], r"integer labels of shape \(8,\)"),
+    "float-labels": (lambda t: t.astype(float), r"integer labels of shape \(8,\)"),
+    "one-hot-too-wide": (lambda t: np.eye(4)[t], r"4 classes but the network outputs 3"),
+    "3-d": (lambda t: t[:, None, None], r"one-hot targets of shape \(8, C\)"),
+}
+
+
+@pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("bad", BAD_T_ACCURACY)
+def test_accuracy_refuses_targets_that_do_not_fit_and_changes_nothing(name, bad):
+    net = trained(name)
+    x, t = batch()
+    spoil, match = BAD_T_ACCURACY[bad]
+    before = snapshot(net)
+    with pytest.raises(ValueError, match=match):
+        net.accuracy(x, spoil(t))
+    assert_unchanged(net, before)
+
+
+BAD_T_LOSS = {
+    "label-minus-one": (lambda t: np.where(np.arange(8) == 2, -1, t), r"lie in \[0, 3\)"),
+    "label-too-large": (lambda t: np.where(np.arange(8) == 2, 3, t), r"lie in \[0, 3\)"),
+    "labels-(N,1)": (lambda t: t[:, None], r"integer labels of shape \(8,\)"),
+}
+
+
+def _needs_network_diff(name: str, method: str) -> list:
+    """BatchNorm's moving averages are updated by the forward pass that the loss layer
+    then refuses; the core needs to restore them (a diff is proposed to the lead)."""
+    if name == "MultiLayerNetExtend-bn" and method in ("loss", "gradient"):
+        return [
+            pytest.mark.xfail(
+                strict=True,
+                reason="Network.loss does not yet restore BatchNorm's moving averages "
+                "when the loss layer refuses the targets (proposed diff in the report)",
+            )
+        ]
+    return []
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        pytest.param(name, method, marks=_needs_network_diff(name, method))
+        for name in MODELS
+        for method in ("loss", "gradient")
+    ],
+)
+@pytest.mark.parametrize("bad", BAD_T_LOSS)
+def test_loss_and_gradient_refuse_bad_labels_and_change_nothing(name, method, bad):
+    net = trained(name)
+    x, t = batch()
+    spoil, match = BAD_T_LOSS[bad]
+    before = snapshot(net)
+    with pytest.raises(ValueError, match=match):
+        getattr(net, method)(x, spoil(t))
+    assert_unchanged(net, before)
+
+
+# Loading parameters --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("spoil", "error", "match"),
+    [
+        (lambda v: v.pop("W2"), KeyError, r"missing parameters \['W2'\]"),
+        (lambda v: v.__setitem__("W9", np.ones(2)), KeyError, r"unknown keys \['W9'\]"),
+        (lambda v: v.__setitem__("b2", np.ones(4)), ValueError, "saved from a network of"),
+    ],
+    ids=["missing", "unknown", "wrong-shape"],
+)
+def test_a_failed_load_names_the_problem_and_changes_nothing(spoil, error, match):
+    net = trained("TwoLayerNet")
+    values = {k: v + 1.0 for k, v in net.params.items()}
+    spoil(values)
+    before = snapshot(net)
+    with pytest.raises(error, match=match):
+        net.load_params(values)
+    assert_unchanged(net, before)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Network.load_params copies W1... before it finds that b2 is not numbers "
+    "(proposed diff in the report)",
+)
+def test_a_load_with_values_that_are_not_numbers_changes_nothing():
+    net = trained("TwoLayerNet")
+    values = {k: v + 1.0 for k, v in net.params.items()}
+    values["b2"] = np.array(["a", "b", "c"])
+    before = snapshot(net)
+    with pytest.raises(TypeError, match="not numbers"):
+        net.load_params(values)
+    assert_unchanged(net, before)
+
+
+# BatchNorm networks before training -----------------------------------------------
+
+
+def test_an_untrained_batchnorm_network_predicts_without_blowing_up():
+    net = MultiLayerNetExtend(6, [5, 4], 3, use_batchnorm=True, activation="sigmoid", rng=0)
+    plain = MultiLayerNetExtend(6, [5, 4], 3, activation="sigmoid", rng=0)
+    x, _ = batch()
+    # gamma = 1 and beta = 0: before training the BatchNorm layers pass x on as is.
+    np.testing.assert_allclose(net.predict(x), plain.predict(x), rtol=1e-12)

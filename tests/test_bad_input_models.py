@@ -158,27 +158,9 @@ BAD_T_LOSS = {
 }
 
 
-def _needs_network_diff(name: str, method: str) -> list:
-    """BatchNorm's moving averages are updated by the forward pass that the loss layer
-    then refuses; the core needs to restore them (a diff is proposed to the lead)."""
-    if name == "MultiLayerNetExtend-bn" and method in ("loss", "gradient"):
-        return [
-            pytest.mark.xfail(
-                strict=True,
-                reason="Network.loss does not yet restore BatchNorm's moving averages "
-                "when the loss layer refuses the targets (proposed diff in the report)",
-            )
-        ]
-    return []
-
-
 @pytest.mark.parametrize(
     ("name", "method"),
-    [
-        pytest.param(name, method, marks=_needs_network_diff(name, method))
-        for name in MODELS
-        for method in ("loss", "gradient")
-    ],
+    [(name, method) for name in MODELS for method in ("loss", "gradient")],
 )
 @pytest.mark.parametrize("bad", BAD_T_LOSS)
 def test_loss_and_gradient_refuse_bad_labels_and_change_nothing(name, method, bad):
@@ -213,11 +195,6 @@ def test_a_failed_load_names_the_problem_and_changes_nothing(spoil, error, match
     assert_unchanged(net, before)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Network.load_params copies W1... before it finds that b2 is not numbers "
-    "(proposed diff in the report)",
-)
 def test_a_load_with_values_that_are_not_numbers_changes_nothing():
     net = trained("TwoLayerNet")
     values = {k: v + 1.0 for k, v in net.params.items()}

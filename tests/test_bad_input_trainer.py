@@ -101,11 +101,6 @@ def test_a_diverging_learning_rate_is_named_and_the_last_good_parameters_kept(bn
     assert all(np.isfinite(p).all() for p in trainer.network.params.values())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Trainer restores the parameters but not BatchNorm's moving averages, "
-    "which the forward pass of the diverged step updated (proposed diff in the report)",
-)
 def test_a_diverged_step_after_batchnorm_leaves_its_moving_averages_as_they_were():
     x, t = data()
     net = make_net(bn=True)

@@ -19,8 +19,10 @@ from nnbook.layers import (
     AddLayer,
     Affine,
     BatchNormalization,
+    Convolution,
     Dropout,
     MulLayer,
+    Pooling,
     Relu,
     Sigmoid,
     SoftmaxWithLoss,
@@ -49,6 +51,12 @@ LAYERS: dict[str, Callable[[], tuple]] = {
     ),
     "Dropout": lambda: (Dropout(0.5, rng=0), good_x(), ()),
     "SoftmaxWithLoss": lambda: (SoftmaxWithLoss(), good_x(), (np.array([0, 2, 1, 0]),)),
+    "Convolution": lambda: (
+        Convolution(_rng().standard_normal((2, 3, 3, 3)), np.zeros(2), stride=2, pad=1),
+        good_x((4, 3, 5, 5)),
+        (),
+    ),
+    "Pooling": lambda: (Pooling(2, 2, stride=2), good_x((4, 3, 4, 4)), ()),
 }
 
 
@@ -156,6 +164,8 @@ def test_changing_x_after_forward_does_not_change_the_gradients():
         ("Dropout", True),
         ("Dropout", False),
         ("BatchNormalization", False),
+        ("Convolution", True),
+        ("Pooling", True),
     ],
 )
 def test_an_empty_batch_gives_an_empty_result_and_zero_parameter_gradients(name, train_flg):

@@ -18,30 +18,47 @@ from nnbook.models import (
     MultiLayerNetExtend,
     Network,
     SigmoidTwoLayerNet,
+    SimpleConvNet,
     ThreeLayerNet,
     TwoLayerNet,
     init_network,
 )
 
-MODELS: dict[str, Callable[..., Network]] = {
-    "TwoLayerNet": lambda **kw: TwoLayerNet(6, 5, 3, 0.5, rng=0, **kw),
-    "SigmoidTwoLayerNet": lambda **kw: SigmoidTwoLayerNet(6, 5, 3, 0.5, rng=0, **kw),
-    "MultiLayerNet": lambda **kw: MultiLayerNet(6, [5, 4], 3, rng=0, **kw),
-    "MultiLayerNetExtend-bn": lambda **kw: MultiLayerNetExtend(
-        6, [5, 4], 3, use_batchnorm=True, rng=0, **kw
+# Each model (3 classes) and the shape of one of its samples. To add one, add an entry.
+MODELS: dict[str, tuple[Callable[..., Network], tuple[int, ...]]] = {
+    "TwoLayerNet": (lambda **kw: TwoLayerNet(6, 5, 3, 0.5, rng=0, **kw), (6,)),
+    "SigmoidTwoLayerNet": (
+        lambda **kw: SigmoidTwoLayerNet(6, 5, 3, 0.5, rng=0, **kw),
+        (6,),
+    ),
+    "MultiLayerNet": (lambda **kw: MultiLayerNet(6, [5, 4], 3, rng=0, **kw), (6,)),
+    "MultiLayerNetExtend-bn": (
+        lambda **kw: MultiLayerNetExtend(6, [5, 4], 3, use_batchnorm=True, rng=0, **kw),
+        (6,),
+    ),
+    "SimpleConvNet": (
+        lambda **kw: SimpleConvNet(
+            (1, 6, 6),
+            {"filter_num": 2, "filter_size": 3, "pad": 1, "stride": 1},
+            hidden_size=4,
+            output_size=3,
+            rng=0,
+            **kw,
+        ),
+        (1, 6, 6),
     ),
 }
 
 
-def batch(n: int = 8, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def batch(name: str, n: int = 8, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
-    return rng.standard_normal((n, 6)), rng.integers(0, 3, n)
+    return rng.standard_normal((n, *MODELS[name][1])), rng.integers(0, 3, n)
 
 
 def trained(name: str) -> Network:
     """A network after one gradient step (BatchNorm has moving averages)."""
-    net = MODELS[name]()
-    grads = net.gradient(*batch())
+    net = MODELS[name][0]()
+    grads = net.gradient(*batch(name))
     for key, g in grads.items():
         net.params[key] -= 0.1 * g
     return net
@@ -75,7 +92,7 @@ def assert_unchanged(net: Network, before: dict) -> None:
 @pytest.mark.parametrize("dtype", [int, np.int32, bool, "U3"], ids=str)
 def test_a_network_of_a_non_floating_dtype_is_refused(name, dtype):
     with pytest.raises(ValueError, match=r"not a floating type; use np\.float64"):
-        MODELS[name](dtype=dtype)
+        MODELS[name][0](dtype=dtype)
 
 
 def test_a_network_of_parameters_in_another_dtype_is_refused():
@@ -86,15 +103,18 @@ def test_a_network_of_parameters_in_another_dtype_is_refused():
 
 # Bad batches: refused before any layer runs ----------------------------------------
 
-BAD_X = {
-    "empty": (np.zeros((0, 6)), ValueError, r"non-empty batch"),
-    "object-with-None": (
-        np.array([[1.0, None, 0, 0, 0, 0]] * 8),
-        TypeError,
-        r"np\.asarray\(x, dtype=float\)",
-    ),
-    "strings": (np.full((8, 6), "1"), TypeError, r"numeric array"),
-    "scalar": (np.float64(1.0), ValueError, r"x\[np\.newaxis\]"),
+
+def _with_none(x: np.ndarray) -> np.ndarray:
+    out = x.astype(object)
+    out.flat[1] = None
+    return out
+
+
+BAD_X = {  # how to spoil a good batch, the error and the fix its message must name
+    "empty": (lambda x: x[:0], ValueError, r"non-empty batch"),
+    "object-with-None": (_with_none, TypeError, r"np\.asarray\(x, dtype=float\)"),
+    "strings": (lambda x: x.astype(str), TypeError, r"numeric array"),
+    "scalar": (lambda x: np.float64(1.0), ValueError, r"x\[np\.newaxis\]"),
 }
 
 
@@ -103,7 +123,8 @@ BAD_X = {
 @pytest.mark.parametrize("method", ["predict", "loss", "gradient", "accuracy"])
 def test_a_bad_batch_is_refused_and_changes_nothing(name, bad, method):
     net = trained(name)
-    x, error, match = BAD_X[bad]
+    spoil, error, match = BAD_X[bad]
+    x = spoil(batch(name)[0])
     t = np.zeros(len(x) if np.ndim(x) else 0, dtype=int)
     before = snapshot(net)
     if method == "accuracy" and bad in ("empty", "scalar"):
@@ -143,7 +164,7 @@ BAD_T_ACCURACY = {
 @pytest.mark.parametrize("bad", BAD_T_ACCURACY)
 def test_accuracy_refuses_targets_that_do_not_fit_and_changes_nothing(name, bad):
     net = trained(name)
-    x, t = batch()
+    x, t = batch(name)
     spoil, match = BAD_T_ACCURACY[bad]
     before = snapshot(net)
     with pytest.raises(ValueError, match=match):
@@ -165,7 +186,7 @@ BAD_T_LOSS = {
 @pytest.mark.parametrize("bad", BAD_T_LOSS)
 def test_loss_and_gradient_refuse_bad_labels_and_change_nothing(name, method, bad):
     net = trained(name)
-    x, t = batch()
+    x, t = batch(name)
     spoil, match = BAD_T_LOSS[bad]
     before = snapshot(net)
     with pytest.raises(ValueError, match=match):
@@ -211,6 +232,6 @@ def test_a_load_with_values_that_are_not_numbers_changes_nothing():
 def test_an_untrained_batchnorm_network_predicts_without_blowing_up():
     net = MultiLayerNetExtend(6, [5, 4], 3, use_batchnorm=True, activation="sigmoid", rng=0)
     plain = MultiLayerNetExtend(6, [5, 4], 3, activation="sigmoid", rng=0)
-    x, _ = batch()
+    x, _ = batch("MultiLayerNet")
     # gamma = 1 and beta = 0: before training the BatchNorm layers pass x on as is.
     np.testing.assert_allclose(net.predict(x), plain.predict(x), rtol=1e-12)

@@ -47,10 +47,12 @@ from nnbook.layers import (
     AddLayer,
     Affine,
     BatchNormalization,
+    Convolution,
     Dropout,
     Layer,
     LossLayer,
     MulLayer,
+    Pooling,
     Relu,
     Sigmoid,
     SoftmaxWithLoss,
@@ -173,6 +175,42 @@ def _dropout(rng, cfg, dtype):
     return Built(layer, (normal(rng, shape, dtype),))
 
 
+@st.composite
+def conv_configs(draw) -> tuple:
+    """(x shape, W shape, stride, pad) with at least one output position."""
+    n, c, fn = draw(ROWS), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    fh, fw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    stride, pad = draw(st.integers(1, 3)), draw(st.integers(0, 2))
+    h = draw(st.integers(max(1, fh - 2 * pad), 7))
+    w = draw(st.integers(max(1, fw - 2 * pad), 7))
+    return (n, c, h, w), (fn, c, fh, fw), stride, pad
+
+
+def _convolution(rng, cfg, dtype):
+    x_shape, w_shape, stride, pad = cfg
+    W, b = normal(rng, w_shape, dtype), normal(rng, w_shape[:1], dtype)
+    return Built(Convolution(W, b, stride, pad), (normal(rng, x_shape, dtype),))
+
+
+@st.composite
+def pool_configs(draw) -> tuple:
+    """(x shape, pool_h, pool_w, stride, pad): windows that fit, pad < window."""
+    n, c = draw(ROWS), draw(st.integers(1, 3))
+    ph, pw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    stride, pad = draw(st.integers(1, 3)), draw(st.integers(0, min(ph, pw) - 1))
+    h = draw(st.integers(max(1, ph - 2 * pad), 7))
+    w = draw(st.integers(max(1, pw - 2 * pad), 7))
+    return (n, c, h, w), ph, pw, stride, pad
+
+
+def _pooling(rng, cfg, dtype):
+    """Distinct values at least 0.01 apart: no ties for the maximum of a window."""
+    x_shape, ph, pw, stride, pad = cfg
+    size = math.prod(x_shape)
+    x = ((rng.permutation(size) - size / 2) * 0.01).reshape(x_shape)
+    return Built(Pooling(ph, pw, stride, pad), (x.astype(dtype),))
+
+
 def _softmax(targets: str):
     def make(rng, cfg, dtype):
         n, c = cfg
@@ -256,6 +294,9 @@ SPECS = [
         _dropout,
         kwargs={"train_flg": False},
     ),
+    # 7.4 Convolution and Pooling: filters and windows of 1-3, strides 1-3, pads 0-2
+    Spec("Convolution", Convolution, conv_configs(), _convolution),
+    Spec("Pooling", Pooling, pool_configs(), _pooling),
 ]
 
 

@@ -248,9 +248,9 @@ def test_convolution_first_layer_skips_dx():
     np.testing.assert_array_equal(layer.dW, dW)
 
 
-def test_convolutions_chain_on_channels_last_memory():
-    """A convolution's output is channels-last in memory; the next layers accept it,
-    and a plain NCHW-contiguous dout works too."""
+def test_convolutions_chain_on_their_own_memory_layout():
+    """A convolution's output is laid out images-last in memory; the next layers
+    accept it, and a plain NCHW-contiguous dout works too."""
     rng = np.random.default_rng(5)
     c1 = Convolution(rng.standard_normal((3, 2, 3, 3)), rng.standard_normal(3), pad=1)
     c2 = Convolution(rng.standard_normal((4, 3, 3, 3)), rng.standard_normal(4))

@@ -3,7 +3,6 @@ r"""The convolution layer (畳み込み層): filters slid over images, as one ma
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from nnbook.conv import conv_output_size
 from nnbook.layers._base import Layer, grad_property, param_property
@@ -19,24 +18,51 @@ def _check_int(value: object, name: str, minimum: int) -> int:
     return int(value)
 
 
-def patches_nhwc(
-    x_nhwc: np.ndarray, filter_h: int, filter_w: int, stride: int, out_h: int, out_w: int
+def patches_chwn(
+    xp: np.ndarray,
+    filter_h: int,
+    filter_w: int,
+    stride: int,
+    out_h: int,
+    out_w: int,
+    *,
+    ones_row: bool = False,
 ) -> np.ndarray:
-    """Return the patches of a padded channels-last batch, one per row.
+    """Return the patches of a padded batch stored as (C, H, W, N), one per column.
 
-    Rows are `(n, oy, ox)` as in `im2col`, columns `(ky, kx, c)`: with the channels
-    last, each filter row of a patch is one contiguous run of `filter_w * C` values
-    in memory, so the copy moves long runs instead of `filter_w`-long ones.
+    Row `(c, ky, kx)` and column `(oy, ox, n)` of the result hold
+    `xp[c, stride*oy + ky, stride*ox + kx, n]`: the transpose of `im2col`'s matrix,
+    with its columns in the book's order and its rows (the patches) ordered by
+    position first and image last. With the images last in memory, each of the
+    `filter_h * filter_w` copies below moves runs of `out_w * N` contiguous values
+    (for stride 1). With `ones_row`, one more row of ones is appended, so that the
+    biases ride along in the matrix product.
     """
-    N, _, _, C = x_nhwc.shape
-    col = np.empty((N, out_h, out_w, filter_h, filter_w, C), dtype=x_nhwc.dtype)
-    span_h, span_w = stride * (out_h - 1) + 1, stride * (out_w - 1) + filter_w
+    C, _, _, N = xp.shape
+    K = C * filter_h * filter_w
+    cols = np.empty((K + ones_row, out_h * out_w * N), dtype=xp.dtype)
+    blocks = cols[:K].reshape(C, filter_h, filter_w, out_h, out_w, N)
+    span_h, span_w = stride * (out_h - 1) + 1, stride * (out_w - 1) + 1
     for ky in range(filter_h):
-        rows = x_nhwc[:, ky : ky + span_h : stride, :span_w]  # (N, OH, ., C)
-        # windows[n, oy, ox, c, kx] -> (n, oy, ox, kx, c): kx and c are adjacent.
-        windows = sliding_window_view(rows, filter_w, axis=2)[:, :, ::stride]
-        col[:, :, :, ky] = windows.transpose(0, 1, 2, 4, 3)
-    return col.reshape(N * out_h * out_w, filter_h * filter_w * C)
+        for kx in range(filter_w):
+            blocks[:, ky, kx] = xp[:, ky : ky + span_h : stride, kx : kx + span_w : stride]
+    if ones_row:
+        cols[K] = 1
+    return cols
+
+
+def _pad_hw(a: np.ndarray, pad_h: int, pad_w: int) -> np.ndarray:
+    """Pad axes 1 and 2 of a (C, H, W, N) array with zeros, C-contiguous.
+
+    A negative amount crops instead (the gradient of a convolution whose padding is
+    larger than its filter).
+    """
+    crop_h, crop_w = max(-pad_h, 0), max(-pad_w, 0)
+    a = a[:, crop_h : a.shape[1] - crop_h, crop_w : a.shape[2] - crop_w]
+    pad_h, pad_w = max(pad_h, 0), max(pad_w, 0)
+    if pad_h or pad_w:
+        return np.pad(a, ((0, 0), (pad_h, pad_h), (pad_w, pad_w), (0, 0)))
+    return np.ascontiguousarray(a)
 
 
 class Convolution(Layer):
@@ -69,20 +95,21 @@ class Convolution(Layer):
         `{"W": dW, "b": db}` after `backward`.
     x : ndarray of shape (N, C, H, W) or None
         The latest input (a reference, as in the book; `backward` uses only its shape).
-    col : ndarray of shape (N*OH*OW, FH*FW*C) or None
-        The latest input's patches, one per row, in channels-last column order
-        `(ky, kx, c)` (the book's `im2col` orders them `(c, ky, kx)`; see Notes).
-    col_W : ndarray of shape (FH*FW*C, FN) or None
-        The filters as a matrix whose rows line up with the columns of `col`.
+    col : ndarray of shape (OH*OW*N, C*FH*FW) or None
+        The latest input's patches, one per row, their values in the book's order
+        `(c, ky, kx)`; the rows are ordered `(oy, ox, n)`, image last (see Notes).
+    col_W : ndarray of shape (C*FH*FW, FN) or None
+        The filters as a matrix, `W.reshape(FN, -1).T`, as in the book.
 
     Notes
     -----
     With $X_{col}$ = `col` and $W_{col}$ = `col_W`, the forward pass is one product,
 
-    $$Y = X_{col} W_{col} + b \quad (N \cdot OH \cdot OW \times FN),$$
+    $$Y = X_{col} W_{col} + b \quad (\text{one row per output position and image,
+    one column per filter}),$$
 
-    reshaped to (N, FN, OH, OW). Backward, with $G$ = `dout` as an
-    $(N \cdot OH \cdot OW \times FN)$ matrix:
+    reshaped to (N, FN, OH, OW). Backward, with $G$ = `dout` as a matrix of the same
+    shape as $Y$:
 
     $$\frac{\partial L}{\partial W_{col}} = X_{col}^\top G, \qquad
     \frac{\partial L}{\partial b} = \sum_{\text{rows}} G, \qquad
@@ -92,20 +119,24 @@ class Convolution(Layer):
     [`col2im`][nnbook.conv.col2im].
 
     How this layer differs from the book's listing, for speed (the results are the
-    same to rounding):
+    same up to rounding):
 
-    - **Channels last inside.** The patches are taken from the input viewed as
-      (N, H, W, C), so `col`'s columns are ordered `(ky, kx, c)` and `col_W` is
-      `W.transpose(2, 3, 1, 0).reshape(-1, FN)`: each patch row is then a few long
-      runs of memory. For one input channel (MNIST) the two orders coincide. The
-      output is the product's (N, OH, OW, FN) array seen as (N, FN, OH, OW) through
-      `transpose`: the shape is NCHW as in the book, the memory channels-last, and the
-      layers after it (ReLU, pooling, the next convolution) work on it without copies.
+    - **Images last inside.** The layer works on the batch laid out in memory as
+      (C, H, W, N) and computes $Y^\top = W_{col}^\top X_{col}^\top$: the patches
+      are gathered as the columns of $X_{col}^\top$, which for each filter offset
+      `(ky, kx)` is one copy of long contiguous runs (a row of the image for all `N`
+      images at once), instead of `im2col`'s many runs of `FW` values. The output
+      comes out as (FN, OH, OW, N) in memory and is returned as the (N, FN, OH, OW)
+      view `transpose(3, 0, 1, 2)`: the shape the book has, with the images last in
+      memory. ReLU, pooling and the next convolution then work on it without a copy,
+      and their elementwise operations run over long runs of `N` values. `col` is
+      the transpose of the patch matrix, so its rows come position first, image
+      last. The biases ride along in the product as one more row of ones.
     - **dx without col2im when the stride is 1.** The gradient with respect to the
       input is then itself a convolution: of `dout`, padded by `FH - 1 - pad`, with
-      the filters flipped in both directions and their channel axes swapped, so it is
-      one more `im2col`-and-product. Strides above 1 fold $G W_{col}^\top$ back with a
-      channels-last col2im.
+      the filters flipped in both directions and their axes `FN` and `C` swapped, so
+      it is one more gathering of patches and one product. Larger strides fold
+      $G W_{col}^\top$ back as `col2im` does.
     - **No dx for the first layer.** `backward(dout, need_dx=False)` skips it (a
       network's first layer has no use for the gradient with respect to the images).
     - **The input's dtype throughout**: float32 in, float32 out, no float64 detour.
@@ -201,8 +232,8 @@ class Convolution(Layer):
         Returns
         -------
         ndarray of shape (N, FN, OH, OW)
-            With OH = (H + 2*pad - FH) // stride + 1, and OW alike. Its memory is
-            channels-last (a transposed view), which numpy handles transparently.
+            With OH = (H + 2*pad - FH) // stride + 1, and OW alike. In memory it is
+            laid out (FN, OH, OW, N) and seen through `transpose` (see Notes).
 
         Raises
         ------
@@ -212,16 +243,15 @@ class Convolution(Layer):
         W, b = self.params["W"], self.params["b"]
         out_h, out_w = self._out_size(x.shape)
         FN, C, FH, FW = W.shape
-        N, p = x.shape[0], self.pad
-        x_nhwc = x.transpose(0, 2, 3, 1)
-        if p:
-            x_nhwc = np.pad(x_nhwc, ((0, 0), (p, p), (p, p), (0, 0)))
-        col = patches_nhwc(x_nhwc, FH, FW, self.stride, out_h, out_w)
-        col_W = W.transpose(2, 3, 1, 0).reshape(FH * FW * C, FN)
-        out = col @ col_W
-        out += b
-        self.x, self.col, self.col_W = x, col, col_W
-        return out.reshape(N, out_h, out_w, FN).transpose(0, 3, 1, 2)
+        N, K = x.shape[0], C * FH * FW
+        xp = _pad_hw(x.transpose(1, 2, 3, 0), self.pad, self.pad)  # (C, H, W, N), padded
+        cols = patches_chwn(xp, FH, FW, self.stride, out_h, out_w, ones_row=True)
+        W_b = np.empty((FN, K + 1), dtype=np.result_type(W, b))
+        W_b[:, :K] = W.reshape(FN, K)
+        W_b[:, K] = b
+        out = W_b @ cols  # (FN, OH*OW*N): the filters times every patch, plus b
+        self.x, self.col, self.col_W = x, cols[:K].T, W.reshape(FN, K).T
+        return out.reshape(FN, out_h, out_w, N).transpose(3, 0, 1, 2)
 
     def backward(self, dout: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
         """Return `dx` and store `grads["W"]`, `grads["b"]`.
@@ -243,43 +273,42 @@ class Convolution(Layer):
         N = x.shape[0]
         out_h, out_w = self._out_size(x.shape)
         self._check_dout(dout, (N, FN, out_h, out_w))
-        G = dout.transpose(0, 2, 3, 1).reshape(-1, FN)  # free when dout is channels-last
-        dW = col.T @ G  # (FH*FW*C, FN)
-        self.grads["W"] = dW.reshape(FH, FW, C, FN).transpose(3, 2, 0, 1)
-        self.grads["b"] = G.sum(axis=0)
+        # G[f, (oy, ox, n)]: free when dout has this layer's output layout.
+        G = np.ascontiguousarray(dout.transpose(1, 2, 3, 0)).reshape(FN, -1)
+        self.grads["W"] = (G @ col).reshape(FN, C, FH, FW)
+        self.grads["b"] = G.sum(axis=1)
         if not need_dx:
             return None
         if self.stride == 1:
-            dx = self._dx_by_convolution(G.reshape(N, out_h, out_w, FN), x.shape)
+            dx = self._dx_by_convolution(G.reshape(FN, out_h, out_w, N), x.shape)
         else:
-            dx = self._dx_by_col2im(G @ col_W.T, x.shape, out_h, out_w)
-        return dx.transpose(0, 3, 1, 2)
+            dx = self._dx_by_col2im(col_W @ G, x.shape, out_h, out_w)
+        return dx.transpose(3, 0, 1, 2)
 
-    def _dx_by_convolution(self, g_nhwc: np.ndarray, x_shape: tuple) -> np.ndarray:
-        """Return dx (channels last) for stride 1: dout convolved with flipped filters."""
+    def _dx_by_convolution(self, g: np.ndarray, x_shape: tuple) -> np.ndarray:
+        """Return dx as (C, H, W, N) for stride 1: dout convolved with flipped filters."""
         W = self.params["W"]
         FN, C, FH, FW = W.shape
         N, _, H, Wd = x_shape
-        # Pad by FH-1-pad on each side; a negative amount (pad > FH-1) crops instead.
-        q_h, q_w = FH - 1 - self.pad, FW - 1 - self.pad
-        g = np.pad(g_nhwc, ((0, 0), (max(q_h, 0),) * 2, (max(q_w, 0),) * 2, (0, 0)))
-        c_h, c_w = max(-q_h, 0), max(-q_w, 0)
-        g = g[:, c_h : g.shape[1] - c_h, c_w : g.shape[2] - c_w]
-        col = patches_nhwc(g, FH, FW, 1, H, Wd)  # (N*H*W, FH*FW*FN)
-        W_flip = W[:, :, ::-1, ::-1].transpose(2, 3, 0, 1).reshape(FH * FW * FN, C)
-        return (col @ W_flip).reshape(N, H, Wd, C)
+        # dx[c, i, j] = sum over f, ky, kx of dout[f, i + pad - ky, j + pad - kx] *
+        # W[f, c, ky, kx]: a stride-1 convolution of dout padded by FH-1-pad (a
+        # negative amount crops) with W flipped and its axes f and c swapped.
+        g = _pad_hw(g, FH - 1 - self.pad, FW - 1 - self.pad)
+        cols = patches_chwn(g, FH, FW, 1, H, Wd)  # (FN*FH*FW, H*W*N)
+        W_flip = W[:, :, ::-1, ::-1].transpose(1, 0, 2, 3).reshape(C, FN * FH * FW)
+        return (W_flip @ cols).reshape(C, H, Wd, N)
 
     def _dx_by_col2im(
         self, dcol: np.ndarray, x_shape: tuple, out_h: int, out_w: int
     ) -> np.ndarray:
-        """Return dx (channels last) for any stride: fold the patches' gradients back."""
+        """Return dx as (C, H, W, N) for any stride: fold the patches' gradients back."""
         _, C, FH, FW = self.params["W"].shape
         N, _, H, Wd = x_shape
         p, s = self.pad, self.stride
-        dcol = dcol.reshape(N, out_h, out_w, FH, FW, C)
-        img = np.zeros((N, H + 2 * p, Wd + 2 * p, C), dtype=dcol.dtype)
+        blocks = dcol.reshape(C, FH, FW, out_h, out_w, N)
+        img = np.zeros((C, H + 2 * p, Wd + 2 * p, N), dtype=dcol.dtype)
         span_h, span_w = s * (out_h - 1) + 1, s * (out_w - 1) + 1
         for ky in range(FH):
             for kx in range(FW):
-                img[:, ky : ky + span_h : s, kx : kx + span_w : s] += dcol[:, :, :, ky, kx]
+                img[:, ky : ky + span_h : s, kx : kx + span_w : s] += blocks[:, ky, kx]
         return img[:, p : p + H, p : p + Wd]

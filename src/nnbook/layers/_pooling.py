@@ -68,8 +68,8 @@ class Pooling(Layer):
     the running index of the first strict improvement, gives the same output and the
     same `arg_max` in a few whole-array operations. Backward writes `dout` into the
     same views where `arg_max` points, so no copy of the windows is ever made. The
-    output and `dx` keep the input's dtype and memory layout (channels-last input
-    gives channels-last output).
+    output and `dx` keep the input's dtype and memory layout (a convolution's output,
+    laid out images-last, stays so).
 
     Windows that would hang over the edge are dropped, as in the book (the output size
     is rounded down); padding, which the book's listing accepts but does not size for,

@@ -9,6 +9,7 @@ from nnbook.models._deep_conv_net import DeepConvNet
 from nnbook.models._multi_layer_net import MultiLayerNet
 from nnbook.models._multi_layer_net_extend import MultiLayerNetExtend
 from nnbook.models._network import Network, check_float_dtype
+from nnbook.models._simple_conv_net import SimpleConvNet
 from nnbook.models._simple_net import SimpleNet
 from nnbook.models._three_layer import ThreeLayerNet, forward, init_network
 from nnbook.models._two_layer_net import SigmoidTwoLayerNet, TwoLayerNet
@@ -19,6 +20,7 @@ __all__ = [
     "MultiLayerNetExtend",
     "Network",
     "SigmoidTwoLayerNet",
+    "SimpleConvNet",
     "SimpleNet",
     "ThreeLayerNet",
     "TwoLayerNet",

@@ -1,20 +1,27 @@
 """Chapter 8's DeepConvNet: the book's architecture and initial weights, the book's
 weights (accuracies, misclassified digits), half precision, and a short training run.
 
-The common network suite (tests/test_network.py) also runs a small DeepConvNet; the
-book's own ch08 scripts run in tests/test_book_scripts_ch08.py.
+The common network suite (tests/test_network.py) also runs a small DeepConvNet. The
+data tests make the calls of the book's ch08 scripts (`misclassified_mnist.py`,
+`half_float_network.py`, `train_deepnet.py`) and check what they print.
 """
 
 from __future__ import annotations
 
 import pickle
+import shutil
 
 import numpy as np
 import pytest
 
 from nnbook._testing import skip_or_fail
-from nnbook.datasets import available, load_mnist
-from nnbook.experiments import misclassified, predict_float16, receptive_fields
+from nnbook.datasets import available, fetch, load_mnist
+from nnbook.experiments import (
+    misclassified,
+    predict_float16,
+    receptive_fields,
+    round_params,
+)
 from nnbook.layers import Convolution, Dropout, Pooling
 from nnbook.models import DeepConvNet
 from nnbook.reproduce import book_results, reproduce
@@ -175,7 +182,7 @@ def test_the_book_weights_give_the_book_accuracy_in_float64_and_in_float16(mnist
     """The results page's chapter-8 rows: 0.9935 (2016 weights) in float64 and float16.
 
     (The repository's current weights, 0.9797, and the book's float16 emulation,
-    0.9798, are checked by running the book's own scripts.)
+    0.9798, are checked below.)
     """
     rows = reproduce(book_results(chapters=[8]))
     assert [row.ours for row in rows] == ["0.9935", "0.9935"]
@@ -183,11 +190,12 @@ def test_the_book_weights_give_the_book_accuracy_in_float64_and_in_float16(mnist
 
 
 @pytest.mark.data
-def test_the_first_misclassified_digits_of_the_current_weights(mnist_test):
+def test_the_current_weights_accuracy_and_first_misclassified_digits(mnist_test):
+    """What the book's ch08/misclassified_mnist.py prints with the repository's file."""
     x_test, t_test = mnist_test
     net = DeepConvNet.from_book_weights("2022")
-    n = 900  # the 20th mistake is image 881
-    result = misclassified(net, x_test[:n], t_test[:n])
+    result = misclassified(net, x_test, t_test)
+    assert result.accuracy == 0.9797
     assert result.pairs == MISCLASSIFIED_2022
     assert str(result.pairs) == (
         "{1: (9, 8), 2: (9, 8), 3: (9, 8), 4: (6, 0), 5: (8, 5), 6: (9, 8), 7: (2, 7), "
@@ -197,6 +205,23 @@ def test_the_first_misclassified_digits_of_the_current_weights(mnist_test):
     )
     assert result.indices[0] == 78 and result.indices[-1] == 881
     assert all(t_test[i] != result.predictions[i] for i in result.indices)
+    assert result.count == 203
+
+
+@pytest.mark.data
+def test_the_books_float16_experiment_gives_0_9798(mnist_test, tmp_path, monkeypatch):
+    """ch08/half_float_network.py: the book's file loaded by name, its parameters and
+    the images rounded to float16, the arithmetic still float64."""
+    (path,) = fetch("deep_convnet_params", revision="2022", progress=False)
+    monkeypatch.chdir(tmp_path)
+    shutil.copyfile(path, "deep_convnet_params.pkl")
+    network = DeepConvNet()
+    network.load_params("deep_convnet_params.pkl")  # the book's call, a safe unpickler
+    x_test, t_test = mnist_test
+    x_test = x_test.astype(np.float16)
+    round_params(network, np.float16)
+    assert all(p.dtype == np.float64 for p in network.params.values())
+    assert network.accuracy(x_test, t_test) == 0.9798
 
 
 @pytest.mark.data
@@ -210,7 +235,7 @@ def test_the_first_misclassified_digits_of_the_2016_weights(mnist_test):
 
 
 @pytest.mark.data
-def test_a_short_training_run_learns(mnist_test):
+def test_a_short_training_run_learns(mnist_test, tmp_path):
     (x_train, t_train), _ = load_mnist(flatten=False)
     x_test, t_test = mnist_test
     net = DeepConvNet(rng=0, dtype=np.float32)
@@ -222,3 +247,7 @@ def test_a_short_training_run_learns(mnist_test):
     assert history.test_acc_list[0] < 0.25  # chance is 0.1
     assert history.test_acc_list[-1] > 0.3, history.test_acc_list  # 0.457 when written
     assert np.mean(history.train_loss_list[-4:]) < np.mean(history.train_loss_list[:4])
+    net.save_params(tmp_path / "deep_convnet_params.pkl")  # as ch08/train_deepnet.py
+    again = DeepConvNet(dtype=np.float32)
+    again.load_params(tmp_path / "deep_convnet_params.pkl")
+    np.testing.assert_array_equal(again.predict(x_test[:5]), net.predict(x_test[:5]))

@@ -4,6 +4,7 @@ The chapter pages, `nnbook.reproduce` and the command line call these, so that w
 page shows and what a test checks come from the same code.
 """
 
+from nnbook.experiments._augmentation import AugmentationResult, augmentation_experiment
 from nnbook.experiments._misclassified import Misclassified, misclassified, predict_labels
 from nnbook.experiments._precision import (
     PrecisionResult,
@@ -19,9 +20,11 @@ from nnbook.experiments._receptive_field import (
 )
 
 __all__ = [
+    "AugmentationResult",
     "Misclassified",
     "PrecisionResult",
     "ReceptiveField",
+    "augmentation_experiment",
     "compare_precisions",
     "measure",
     "misclassified",

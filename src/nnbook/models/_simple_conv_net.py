@@ -19,10 +19,11 @@ from nnbook.models._network import Network, check_float_dtype
 
 __all__ = ["DEFAULT_CONV_PARAM", "SimpleConvNet"]
 
-#: The book's default convolution: 30 filters of 5×5, no padding, stride 1.
 DEFAULT_CONV_PARAM: Mapping[str, int] = MappingProxyType(
     {"filter_num": 30, "filter_size": 5, "pad": 0, "stride": 1}
 )
+"""The book's default `conv_param` of `SimpleConvNet`: 30 filters of 5×5, no padding,
+stride 1 (read-only; pass a dict of your own to change it)."""
 
 
 class SimpleConvNet(Network):

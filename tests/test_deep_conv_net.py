@@ -14,8 +14,7 @@ import shutil
 import numpy as np
 import pytest
 
-from nnbook._testing import skip_or_fail
-from nnbook.datasets import available, fetch, load_mnist
+from nnbook.datasets import fetch, load_mnist
 from nnbook.experiments import (
     misclassified,
     predict_float16,
@@ -169,10 +168,11 @@ def test_a_float16_network_computes_in_float16_and_agrees_with_the_blas_path():
 # With data: the book's weights -----------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def mnist_test():
-    if not (available("mnist") and available("deep_convnet_params", revision="2022")):
-        skip_or_fail("needs mnist and deep_convnet_params (2016, 2022): set NNBOOK_DATA")
+@pytest.fixture
+def mnist_test(need_data):
+    need_data("mnist")
+    for revision in ("2016", "2022"):
+        need_data("deep_convnet_params", revision=revision)
     _, (x_test, t_test) = load_mnist(flatten=False)
     return x_test, t_test
 

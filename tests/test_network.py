@@ -27,14 +27,7 @@ from nnbook.models import (
     TwoLayerNet,
     init_network,
 )
-
-
-class _FixedMasks:
-    """Stands in for a Dropout layer's generator: the same draws on every forward, so
-    that numerical gradients see one function."""
-
-    def random(self, size, dtype=np.float64):
-        return np.random.default_rng(7).random(size, dtype=dtype)
+from support import FixedMask
 
 
 def _small_deep_conv_net(dtype) -> DeepConvNet:
@@ -43,7 +36,7 @@ def _small_deep_conv_net(dtype) -> DeepConvNet:
     net = DeepConvNet((1, 6, 6), two, two, two, two, two, two, hidden_size=4,
                       output_size=3, rng=0, dtype=dtype)  # fmt: skip
     for name in ("Dropout1", "Dropout2"):
-        net.layers[name].rng = _FixedMasks()
+        net.layers[name].rng = FixedMask(7)  # one function for numerical gradients
     return net
 
 

@@ -257,7 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
     # `nnbook train` and `nnbook evaluate` (chapter 8) live in their own module.
     from nnbook._cli_train import register as register_training
 
-    register_training(commands)
+    register_training(commands, parents=[debug])
     return parser
 
 

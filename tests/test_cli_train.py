@@ -134,10 +134,12 @@ def test_bad_options_are_usage_errors(capsys, argv, message):
         ),
         (["evaluate", "deep-conv", "--weights", "nothing.npz"], "no weights file"),
         (["train", "deep-conv", "--resume", "nothing"], "no checkpoint at nothing.npz"),
+        (["evaluate", "deep-conv", "--weights", "cli.md"], "is neither an .npz archive"),
     ],
 )
 def test_errors_are_one_line_and_exit_1(tmp_path, monkeypatch, capsys, argv, message):
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "cli.md").write_text("not weights")
     status, out, err = run(capsys, *argv)
     assert status == 1
     assert err.startswith("nnbook: error: ") and message in err

@@ -365,6 +365,12 @@ def _load_weights(args: argparse.Namespace, spec: ModelSpec) -> tuple[dict, str]
                     f"--weights {path}`"
                 )
             return checkpoint.params, f"{path} (epoch {checkpoint.epoch})"
+        with open(path, "rb") as f:
+            if f.read(4) != b"PK\x03\x04":  # every .npz is a zip archive
+                raise _Failure(
+                    f"{path} is neither an .npz archive (written by save_params or "
+                    "`nnbook train`) nor a .pkl file in the book's format"
+                )
         with np.load(path, allow_pickle=False) as data:
             return {key: data[key] for key in data.files}, str(path)
     except (CheckpointError, *_data_errors(), OSError, ValueError) as exc:

@@ -219,3 +219,23 @@ def test_ctrl_c_saves_a_checkpoint_that_resumes(mnist, tmp_path):
     )
     assert status == 0
     assert load_checkpoint(path).iteration == 5 * done
+
+
+@pytest.mark.data
+def test_augmented_runs_checkpoint_their_generators_too(mnist, tmp_path, capsys):
+    path = str(tmp_path / "aug")
+    argv = ["train", "two-layer", "--augment", "--train-size", "200", "--test-size", "50",
+            "--checkpoint", path, "--no-progress"]  # fmt: skip
+    status, _, err = run(capsys, *argv, "--epochs", "1")
+    assert status == 0 and ", augmented;" in err, err
+    assert "x_train" in json.loads((tmp_path / "aug.json").read_text())["rng"]
+    status, _, err = run(capsys, "train", "two-layer", "--resume", path, "--epochs", "2",
+                         "--no-progress")  # fmt: skip
+    assert status == 0 and "epoch 2/2" in err, err
+    straight = str(tmp_path / "straight")
+    argv[argv.index(path)] = straight
+    status, _, err = run(capsys, *argv, "--epochs", "2")
+    assert status == 0, err
+    resumed, direct = load_checkpoint(path), load_checkpoint(straight)
+    for key in direct.params:
+        assert (resumed.params[key] == direct.params[key]).all(), key

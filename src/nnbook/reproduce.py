@@ -228,6 +228,26 @@ def _ch7_book_weights() -> str:
     return f"{net.accuracy(x_test, t_test):g}"
 
 
+@functools.cache
+def _ch8_accuracy(revision: str, precision: str) -> str:
+    """DeepConvNet's test accuracy with the book's weights, float64 or float16."""
+    from nnbook.datasets import load_mnist
+    from nnbook.experiments import predict_float16, predict_labels
+    from nnbook.models import DeepConvNet
+
+    _, (x_test, t_test) = load_mnist(flatten=False)
+    if precision == "float64":
+        net = DeepConvNet.from_book_weights(revision)
+        return f"{net.accuracy(x_test, t_test):g}"
+    half = DeepConvNet.from_book_weights(revision, dtype=np.float16)
+
+    class Half:  # float16 throughout, the products summed in float32 by BLAS
+        def predict(self, x, train_flg=False):
+            return predict_float16(half, x)
+
+    return f"{np.mean(predict_labels(Half(), x_test) == t_test):g}"
+
+
 _REGISTRY: list[BookResult] = [
     BookResult(2, "2.5.2", "XOR by a two-layer perceptron", "[0, 1, 1, 0]", _ch2_xor),
     BookResult(
@@ -352,6 +372,22 @@ _REGISTRY: list[BookResult] = [
         "0.989",
         _ch7_book_weights,
         data=("mnist", "params"),
+    ),
+    BookResult(
+        8,
+        "8.1.1",
+        "DeepConvNet test accuracy, the book's deep_convnet_params.pkl (2016)",
+        "0.9935",
+        lambda: _ch8_accuracy("2016", "float64"),
+        data=("mnist", "deep_convnet_params"),
+    ),
+    BookResult(
+        8,
+        "8.3.4",
+        "the same in half precision (float16): accuracy unchanged",
+        "0.9935",
+        lambda: _ch8_accuracy("2016", "float16"),
+        data=("mnist", "deep_convnet_params"),
     ),
 ]
 

@@ -5,6 +5,7 @@ layer, with its parameters in a `params` dict shared by reference with its layer
 one implementation of `predict`, `loss`, `accuracy`, `gradient` and `backward`.
 """
 
+from nnbook.models._deep_conv_net import DeepConvNet
 from nnbook.models._multi_layer_net import MultiLayerNet
 from nnbook.models._multi_layer_net_extend import MultiLayerNetExtend
 from nnbook.models._network import Network, check_float_dtype
@@ -15,6 +16,7 @@ from nnbook.models._two_layer_net import SigmoidTwoLayerNet, TwoLayerNet
 
 __all__ = [
     "DEFAULT_CONV_PARAM",
+    "DeepConvNet",
     "MultiLayerNet",
     "MultiLayerNetExtend",
     "Network",

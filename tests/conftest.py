@@ -103,3 +103,74 @@ def pytest_terminal_summary(terminalreporter):
             f"site: headless Chromium checked {found.get('browser_pages')} pages "
             f"in {found['browser_seconds']} s"
         )
+
+
+# The browser fixtures below serve tests/test_reading.py (and any other browser test that
+# wants them): Debian's Chromium, driven by Playwright, and the built site on 127.0.0.1.
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def find_chromium() -> str | None:
+    """Return the Chromium binary to drive: $NNBOOK_CHROMIUM, then Debian's `chromium`."""
+    import shutil
+
+    candidates = [
+        os.environ.get("NNBOOK_CHROMIUM"),
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+        "/usr/bin/chromium",
+    ]
+    return next((c for c in candidates if c and os.access(c, os.X_OK)), None)
+
+
+@pytest.fixture(scope="session")
+def site_server(site_dir: Path):
+    """Serve the built site on 127.0.0.1 (a free port) from a thread; yield its URL."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site_dir))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Launch Debian's headless Chromium through Playwright, once per test module.
+
+    Module scope, so that two Playwright sessions never run at once (test_browser.py has
+    its own).
+    """
+    from nnbook._testing import skip_or_fail
+
+    executable = find_chromium()
+    if executable is None:
+        skip_or_fail(
+            "no chromium found: install Debian's `chromium` (or set NNBOOK_CHROMIUM)"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("playwright is not installed: pip install -e '.[test]'")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

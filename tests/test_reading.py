@@ -247,9 +247,13 @@ def test_japanese_search_finds_the_chapter(chromium, site_server, query, chapter
         page.goto(site_server, wait_until="load")
         page.wait_for_load_state("networkidle")  # the search worker has its index
         page.keyboard.press("/")
-        page.locator("input.md-search__input").fill(query)
+        meta = "document.querySelector('.md-search-result__meta')"
+        page.wait_for_function(f"() => {meta} && !/Initializing/.test({meta}.textContent)")
+        box = page.locator("input.md-search__input")
+        box.fill(query)
+        box.press("End")  # Material searches on a key press; fill() presses none
+        page.wait_for_function(f"() => /matching/i.test({meta}.textContent)")
         results = page.locator(".md-search-result__item a")
-        results.first.wait_for(timeout=15_000)
         found = [results.nth(i).get_attribute("href") for i in range(results.count())]
     finally:
         page.close()

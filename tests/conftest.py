@@ -1,12 +1,21 @@
-"""Fixtures shared by the tests of the site: the site is built once per test run."""
+"""Fixtures shared by the tests: the site, built once per run, and local HTTP mirrors."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import (
+    BaseHTTPRequestHandler,
+    SimpleHTTPRequestHandler,
+    ThreadingHTTPServer,
+)
 from pathlib import Path
 
 import pytest
@@ -105,6 +114,43 @@ def pytest_terminal_summary(terminalreporter):
         )
 
 
+@contextlib.contextmanager
+def _serve(
+    directory: str | os.PathLike[str] | None = None,
+    handler: type[BaseHTTPRequestHandler] = SimpleHTTPRequestHandler,
+) -> Iterator[str]:
+    """Serve on 127.0.0.1 (a free port) and yield the base URL; see `serve`."""
+    quiet = type(handler.__name__, (handler,), {"log_message": lambda *args: None})
+    if issubclass(handler, SimpleHTTPRequestHandler):
+        if directory is None:
+            raise ValueError("a SimpleHTTPRequestHandler needs a directory to serve")
+        quiet = functools.partial(quiet, directory=os.fspath(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), quiet)
+    server.daemon_threads = True  # a handler that never ends must not block shutdown
+    server.block_on_close = False
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """Return `serve(directory=None, handler=SimpleHTTPRequestHandler)`, a local mirror.
+
+    A context manager: it serves `directory` (a data home's layout, so the URL is a
+    mirror) on 127.0.0.1, on a free port, without a log line per request, and yields the
+    base URL. Any `BaseHTTPRequestHandler` subclass may be given instead, to misbehave on
+    purpose (then `directory` is not needed). This is how the tests download, never from
+    the internet; a classroom can do the same with `python -m http.server`.
+    """
+    return _serve
+
+
 # The browser fixtures below serve tests/test_reading.py (and any other browser test that
 # wants them): Debian's Chromium, driven by Playwright, and the built site on 127.0.0.1.
 
@@ -135,21 +181,8 @@ def find_chromium() -> str | None:
 @pytest.fixture(scope="session")
 def site_server(site_dir: Path):
     """Serve the built site on 127.0.0.1 (a free port) from a thread; yield its URL."""
-    import functools
-    import threading
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, format, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(site_dir))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with _serve(site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

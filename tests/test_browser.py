@@ -23,8 +23,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from nnbook._testing import skip_or_fail
-
 pytestmark = pytest.mark.browser
 
 CHROMIUM_ARGS = [
@@ -116,7 +114,7 @@ def server(site_dir: Path):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(skip_or_fail):
     executable = find_chromium()
     if executable is None:
         skip_or_fail(

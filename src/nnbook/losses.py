@@ -3,6 +3,8 @@
 Both take the network's output `y` and the targets `t`, for one sample (`y` of shape
 (C,)) or a batch (`y` of shape (N, C)); the targets may be one-hot (same shape as `y`)
 or class labels (one integer per sample). A batch's loss is the mean over its samples.
+Arrays that hold no numbers (object arrays, which may hold `None`; strings) are refused
+with a `TypeError` rather than quietly turned into NaN.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nnbook.activations import softmax
+from nnbook.activations import _check_numeric, softmax
 
 __all__ = ["cross_entropy_error", "softmax_loss", "sum_squared_error"]
 
@@ -19,11 +21,14 @@ DELTA = 1e-7
 
 
 def _as_batch(y: ArrayLike, t: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
-    """Return `y` as (N, C) and `t` as one-hot (N, C) or labels (N,)."""
-    y = np.asarray(y)
+    """Return `y` as (N, C) and `t` as one-hot (N, C) or labels (N,).
+
+    Arrays that hold no numbers (object arrays with None, strings) raise a TypeError.
+    """
+    y = _check_numeric(np.asarray(y), "y")
     if not np.issubdtype(y.dtype, np.floating):
         y = y.astype(np.float64)
-    t = np.asarray(t)
+    t = _check_numeric(np.asarray(t), "t")
     if y.ndim == 1:
         y = y.reshape(1, -1)
         t = t.reshape(1, -1) if t.size == y.size else t.reshape(1)

@@ -39,6 +39,7 @@ def plot_shop_graph(
     orange: float | None = None,
     orange_num: float | None = None,
     *,
+    backward: bool = True,
     ax: Axes | None = None,
     title: str | None = None,
 ) -> Axes:
@@ -57,6 +58,8 @@ def plot_shop_graph(
         Price of one apple, how many, and the tax factor (the book's 100, 2, 1.1).
     orange, orange_num : float, optional
         Price of one orange and how many (the book's 150, 3).
+    backward : bool, default=True
+        Also show the backward pass (in red); False shows the forward values alone.
     ax : Axes, optional
         Where to draw; a new figure is made when omitted.
     title : str, optional
@@ -73,6 +76,9 @@ def plot_shop_graph(
     >>> red = [t.get_text() for t in ax.texts if t.get_color() == "tab:red"]
     >>> print(red)
     ['2.2', '110', '1.1', '200', '1']
+    >>> ax = plot_shop_graph(backward=False)
+    >>> print([t.get_text() for t in ax.texts if t.get_color() == "tab:red"])
+    []
     """
     from nnbook.layers import AddLayer, MulLayer
 
@@ -94,7 +100,7 @@ def plot_shop_graph(
             ("tax", "mul_tax", tax, dtax),
             ("mul_tax", "price", price, 1),
         ]
-        return plot_computational_graph(nodes, edges, ax=ax, title=title)
+        return _draw(nodes, edges, backward, ax, title)
 
     mul_orange, add = MulLayer(), AddLayer()
     orange_price = mul_orange.forward(orange, orange_num)
@@ -122,7 +128,13 @@ def plot_shop_graph(
         ("tax", "mul_tax", tax, dtax),
         ("mul_tax", "price", price, 1),
     ]
-    return plot_computational_graph(nodes, edges, ax=ax, title=title)
+    return _draw(nodes, edges, backward, ax, title)
+
+
+def _draw(nodes, edges, backward: bool, ax, title) -> Axes:
+    if not backward:
+        edges = [(a, b, forward, None) for a, b, forward, _ in edges]
+    return plot_computational_graph(nodes, edges, ax=ax, title=title, legend=backward)
 
 
 def _two_panels(height: float) -> tuple[Figure, list[Axes]]:
@@ -188,7 +200,7 @@ def plot_relu_graph() -> Figure:
     >>> from nnbook.plotting import plot_relu_graph
     >>> fig = plot_relu_graph()
     >>> print([t.get_text() for t in fig.axes[1].texts if t.get_color() == "tab:red"])
-    ['0', '$\\frac{\\partial L}{\\partial y}$']
+    ['0', '$\\partial L/\\partial y$']
     """
     fig, (left, right) = _two_panels(1.8)
     nodes = {"x": (0, 0, "$x$"), "relu": (2.4, 0, "relu"), "y": (4.6, 0, "$y$")}
@@ -299,8 +311,8 @@ def plot_softmax_with_loss_graph() -> Axes:
     --------
     >>> from nnbook.plotting import plot_softmax_with_loss_graph
     >>> ax = plot_softmax_with_loss_graph()
-    >>> print(sorted(t.get_text() for t in ax.texts if t.get_color() == "tab:red")[:3])
-    ['$-t_k / y_k$', '$y_1 - t_1$', '$y_2 - t_2$']
+    >>> print([t.get_text() for t in ax.texts if t.get_color() == "tab:red"][:3])
+    ['$y_1 - t_1$', '$y_2 - t_2$', '$y_3 - t_3$']
     """
     nodes = {
         "a1": (0, 1.8, "$a_1$"), "a2": (0, 0.3, "$a_2$"), "a3": (0, -1.2, "$a_3$"),

@@ -279,15 +279,15 @@ def plot_affine_graph() -> Axes:
     """
     dy = _d("Y")
     nodes = {
-        "X": (0, 1.2, "$X$  (N, 2)"), "W": (0, -0.6, "$W$  (2, 3)"),
-        "dot": (4.6, 0.3, "dot"), "plus": (8.0, 0.3, "+"),
-        "B": (8.0, -1.4, "$B$  (3,)"), "Y": (10.6, 0.3, "$Y$  (N, 3)"),
+        "X": (0, 0.3, "$X$  (N, 2)"), "dot": (4.2, 0.3, "dot"),
+        "W": (4.2, -1.5, "$W$  (2, 3)"), "plus": (8.0, 0.3, "+"),
+        "B": (8.0, -1.5, "$B$  (3,)"), "Y": (10.6, 0.3, "$Y$  (N, 3)"),
     }  # fmt: skip
     edges = [
-        ("X", "dot", None, f"${dy} \\cdot W^\\top$  (N, 2)"),
-        ("W", "dot", None, f"$X^\\top \\cdot {dy}$  (2, 3)"),
+        ("X", "dot", "$X$", f"${dy} \\cdot W^\\top$  (N, 2)"),
+        ("W", "dot", "$W$", f"$X^\\top \\cdot {dy}$  (2, 3)"),
         ("dot", "plus", "$X \\cdot W$", f"${dy}$  (N, 3)"),
-        ("B", "plus", None, f"sum over N of ${dy}$  (3,)"),
+        ("B", "plus", "$B$", f"sum over N of ${dy}$  (3,)"),
         ("plus", "Y", "$Y$", f"${dy}$"),
     ]
     return plot_computational_graph(nodes, edges, title="Affine for a batch of N")

@@ -154,21 +154,27 @@ def plot_computational_graph(
             arrowprops={"arrowstyle": "-|>", "color": "black", "linewidth": 1.2},
         )  # fmt: skip
         # Labels sit a third of the way along, which keeps those of edges that
-        # converge on one operation apart; on an upright edge they stand beside it.
+        # converge on one operation apart. On a sloping edge each label extends away
+        # from the line (the one above to the side where the line falls away, the one
+        # below to the other), and on an upright edge they stand beside it.
         middle = start + 0.35 * (end - start)
         normal = np.array([-direction[1], direction[0]]) * 0.12
-        upright = abs(direction[0]) < 0.3
-        left, right = ("right", "left") if direction[1] > 0 else ("left", "right")
-        above = {"ha": "center", "va": "bottom"}
-        where = {"ha": left, "va": "center"} if upright else above
+        if abs(direction[0]) < 0.3:  # upright
+            left, right = ("right", "left") if direction[1] > 0 else ("left", "right")
+            above, below = {"ha": left, "va": "center"}, {"ha": right, "va": "center"}
+        else:
+            falls = direction[1] * np.sign(direction[0])  # < 0: the line goes down
+            tilt = abs(direction[1]) > 0.15
+            up_side = "left" if falls < 0 else "right"
+            down_side = "right" if falls < 0 else "left"
+            above = {"ha": up_side if tilt else "center", "va": "bottom"}
+            below = {"ha": down_side if tilt else "center", "va": "top"}
         if forward is not None:
             ax.text(*(middle + normal), _fmt(forward), color=forward_color,
-                    fontsize=_FONT, **where)  # fmt: skip
-        below = {"ha": "center", "va": "top"}
-        where = {"ha": right, "va": "center"} if upright else below
+                    fontsize=_FONT, **above)  # fmt: skip
         if backward is not None:
             ax.text(*(middle - normal), _fmt(backward), color=backward_color,
-                    fontsize=_FONT, **where)  # fmt: skip
+                    fontsize=_FONT, **below)  # fmt: skip
 
     ax.set_xlim(xs.min() - 1.0, xs.max() + 1.0)
     ax.set_ylim(ys.min() - 0.5, ys.max() + 0.6)

@@ -38,20 +38,20 @@ def skip_or_fail():
     return _skip_or_fail
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    """Close the figures a test or an example drew (more than 20 open make pyplot warn)."""
-    yield
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
-
-
 def data_missing(*names: str, revision: str | None = None) -> list[str]:
     """Return those of `names` (datasets or weight files) not found locally."""
     from nnbook.datasets import available
 
     return [name for name in names if not available(name, revision=revision)]
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close the figures a test or docstring example drew (matplotlib warns past 20)."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
 
 
 @pytest.fixture

@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -21,6 +23,23 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config):
+    """Give Hypothesis (tests/test_properties.py) a temporary storage directory.
+
+    By default it caches what it reads from the source in `.hypothesis/` under the
+    current directory; a test run writes nothing into the checkout.
+    """
+    if "HYPOTHESIS_STORAGE_DIRECTORY" not in os.environ:
+        path = tempfile.mkdtemp(prefix="nnbook-hypothesis-")
+        os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = path
+
+        def cleanup() -> None:
+            os.environ.pop("HYPOTHESIS_STORAGE_DIRECTORY", None)
+            shutil.rmtree(path, ignore_errors=True)
+
+        config.add_cleanup(cleanup)
 
 
 @dataclass(frozen=True)
@@ -186,14 +205,12 @@ def site_server(site_dir: Path):
 
 
 @pytest.fixture(scope="module")
-def chromium():
+def chromium(skip_or_fail):
     """Launch Debian's headless Chromium through Playwright, once per test module.
 
     Module scope, so that two Playwright sessions never run at once (test_browser.py has
     its own).
     """
-    from nnbook._testing import skip_or_fail
-
     executable = find_chromium()
     if executable is None:
         skip_or_fail(

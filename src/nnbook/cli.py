@@ -261,6 +261,11 @@ def build_parser() -> argparse.ArgumentParser:
         "(about 10 s per run)",
     )
     repro.set_defaults(handler=_reproduce)
+
+    # `nnbook train` and `nnbook evaluate` (chapter 8) live in their own module.
+    from nnbook._cli_train import register as register_training
+
+    register_training(commands, parents=[debug])
     return parser
 
 

@@ -49,6 +49,16 @@ def _as_batch(y: ArrayLike, t: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     )
 
 
+def _check_not_empty(y: np.ndarray) -> None:
+    """Refuse a batch of no samples or no classes: its mean loss is undefined (0/0)."""
+    if y.shape[0] == 0 or y.shape[1] == 0:
+        raise ValueError(
+            f"cannot compute a loss for y of shape {y.shape}: a batch needs at least one "
+            "sample and one class (the mean over no samples is undefined); skip empty "
+            "batches"
+        )
+
+
 def sum_squared_error(y: ArrayLike, t: ArrayLike):
     r"""Return half the sum of squared differences, $\frac12\sum_k (y_k - t_k)^2$.
 
@@ -70,6 +80,12 @@ def sum_squared_error(y: ArrayLike, t: ArrayLike):
     scalar of `y`'s floating dtype
         $E = \frac12 \sum_k (y_k - t_k)^2$ for one sample; for a batch, the mean of
         the per-sample values.
+
+    Raises
+    ------
+    ValueError
+        If the targets do not fit `y`, or the batch is empty (no samples or no
+        classes: the mean over no samples is undefined).
 
     Notes
     -----
@@ -100,6 +116,7 @@ def sum_squared_error(y: ArrayLike, t: ArrayLike):
     0.34750000000000003
     """
     y, t = _as_batch(y, t)
+    _check_not_empty(y)
     if t.shape != y.shape:
         t = np.eye(y.shape[1], dtype=y.dtype)[t]
     per_sample = 0.5 * np.sum((y - t) ** 2, axis=1)
@@ -127,6 +144,12 @@ def cross_entropy_error(y: ArrayLike, t: ArrayLike):
     scalar of `y`'s floating dtype
         $E = -\frac1N \sum_n \sum_k t_{nk} \log(y_{nk} + \delta)$ with
         $\delta = 10^{-7}$.
+
+    Raises
+    ------
+    ValueError
+        If the targets do not fit `y` (labels out of range included), or the batch
+        is empty (no samples or no classes).
 
     Notes
     -----
@@ -158,6 +181,7 @@ def cross_entropy_error(y: ArrayLike, t: ArrayLike):
     0.1642519154304695
     """
     y, t = _as_batch(y, t)
+    _check_not_empty(y)
     n = y.shape[0]
     if t.shape == y.shape:
         total = -np.sum(t * np.log(y + DELTA))

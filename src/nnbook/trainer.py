@@ -364,6 +364,8 @@ class Trainer:
         idx = self._batch_indices()
         x_batch, t_batch = self.x_train[idx], self.t_train[idx]
         net = self.network
+        save = getattr(net, "_save_moving_averages", None)
+        saved = save() if save is not None else None
         # Overflow is reported below as one clear error instead of NumPy warnings.
         with np.errstate(all="ignore"):
             grads = net.gradient(x_batch, t_batch)
@@ -371,7 +373,12 @@ class Trainer:
             if loss is None:
                 loss = net.loss(x_batch, t_batch)
             loss = float(loss)
-            self._diverged(loss, grads, x_batch)
+            try:
+                self._diverged(loss, grads, x_batch)
+            except TrainingDiverged:
+                if saved is not None:  # the failed step's BatchNorm statistics too
+                    net._restore_moving_averages(saved)
+                raise
             self.optimizer.update(net.params, grads)
         self.history.train_loss_list.append(loss)
         self.current_iter += 1

@@ -13,6 +13,12 @@ from nnbook.plotting._backprop import (
     plot_sigmoid_graph,
     plot_softmax_with_loss_graph,
 )
+from nnbook.plotting._cnn import (
+    plot_epoch_accuracy,
+    plot_filter_responses,
+    plot_filters,
+    plot_im2col,
+)
 from nnbook.plotting._functions import plot_activations, plot_functions
 from nnbook.plotting._gradient import plot_descent_path, plot_gradient_field, plot_tangent
 from nnbook.plotting._graph import plot_computational_graph
@@ -33,11 +39,15 @@ __all__ = [
     "plot_curve_grid",
     "plot_descent_path",
     "plot_digits",
+    "plot_epoch_accuracy",
+    "plot_filter_responses",
+    "plot_filters",
     "plot_functions",
     "plot_gate",
     "plot_gates",
     "plot_gradient_field",
     "plot_hyperparameter_search",
+    "plot_im2col",
     "plot_images",
     "plot_loss_curves",
     "plot_node_rules",

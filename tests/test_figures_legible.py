@@ -69,6 +69,11 @@ FIGURES = {
     "sigmoid graph": P.plot_sigmoid_graph,
     "affine graph": P.plot_affine_graph,
     "softmax-with-loss graph": P.plot_softmax_with_loss_graph,
+    "im2col": lambda: P.plot_im2col(highlight=1),
+    "filters (30)": lambda: P.plot_filters(RNG.standard_normal((30, 1, 5, 5))),
+    "filter responses (8)": lambda: P.plot_filter_responses(
+        RNG.random((28, 28)), RNG.standard_normal((8, 1, 5, 5))
+    ),
 }
 
 

@@ -168,3 +168,59 @@ def serve():
     the internet; a classroom can do the same with `python -m http.server`.
     """
     return _serve
+
+
+# The browser fixtures below serve tests/test_reading.py (and any other browser test that
+# wants them): Debian's Chromium, driven by Playwright, and the built site on 127.0.0.1.
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def find_chromium() -> str | None:
+    """Return the Chromium binary to drive: $NNBOOK_CHROMIUM, then Debian's `chromium`."""
+    import shutil
+
+    candidates = [
+        os.environ.get("NNBOOK_CHROMIUM"),
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+        "/usr/bin/chromium",
+    ]
+    return next((c for c in candidates if c and os.access(c, os.X_OK)), None)
+
+
+@pytest.fixture(scope="session")
+def site_server(site_dir: Path):
+    """Serve the built site on 127.0.0.1 (a free port) from a thread; yield its URL."""
+    with _serve(site_dir) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium(skip_or_fail):
+    """Launch Debian's headless Chromium through Playwright, once per test module.
+
+    Module scope, so that two Playwright sessions never run at once (test_browser.py has
+    its own).
+    """
+    executable = find_chromium()
+    if executable is None:
+        skip_or_fail(
+            "no chromium found: install Debian's `chromium` (or set NNBOOK_CHROMIUM)"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("playwright is not installed: pip install -e '.[test]'")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -179,5 +179,7 @@ def test_runs_as_a_module():
 def test_reproduce_prints_the_table_and_exits_zero(capsys):
     assert cli.main(["reproduce", "--chapter", "2"]) == 0
     out = capsys.readouterr().out
-    assert "| 2.5.2 | XOR by a two-layer perceptron |" in out
+    assert (
+        "| 2.5.2 | XOR by a two-layer perceptron<br>`nnbook reproduce --chapter 2` |" in out
+    )
     assert "✓" in out

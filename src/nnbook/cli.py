@@ -135,7 +135,7 @@ def _fetch(args: argparse.Namespace) -> int:
 def _reproduce(args: argparse.Namespace) -> int:
     from nnbook.reproduce import book_results, format_markdown, reproduce
 
-    rows = reproduce(book_results(chapters=args.chapter or None))
+    rows = reproduce(book_results(chapters=args.chapter or None), seeds=range(args.seeds))
     print(format_markdown(rows))
     return 0 if all(row.agrees for row in rows) else 1
 
@@ -251,6 +251,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="N",
         help=f"only chapter N, one of {', '.join(map(str, chapters))} (repeatable)",
+    )
+    repro.add_argument(
+        "--seeds",
+        type=int,
+        default=0,
+        metavar="K",
+        help="also train each trained accuracy with seeds 0..K-1 and show the spread "
+        "(about 10 s per run)",
     )
     repro.set_defaults(handler=_reproduce)
 

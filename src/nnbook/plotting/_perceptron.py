@@ -76,7 +76,11 @@ def plot_gate(
             linewidth=1.5,
             label="$w_1x_1 + w_2x_2 + b = 0$",
         )
-        ax.legend(loc="upper right", fontsize=MIN_FONTSIZE)
+        # Below the axes: inside, it would cover the inputs' labels.
+        ax.legend(
+            loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False,
+            fontsize=MIN_FONTSIZE,
+        )  # fmt: skip
     outputs = [
         int(gate(np.array(p)) if isinstance(gate, Perceptron) else gate(*p))
         for p in _CORNERS

@@ -149,6 +149,7 @@ def test_a_short_training_run_learns(need_data):
         mini_batch_size=100,
         optimizer="Adam",
         optimizer_param={"lr": 0.001},
+        evaluate_sample_num_per_epoch=1000,
         rng=0,
     )
     history = trainer.train()

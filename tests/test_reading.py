@@ -172,6 +172,19 @@ async (wide) => {
 """.replace("%NO_ALT%", NO_ALT)
 
 
+# Figures load lazily; a full-page screenshot needs them all.
+LOAD_IMAGES_JS = """
+async () => {
+  const images = Array.from(document.images);
+  images.forEach((img) => { img.loading = "eager"; });
+  await Promise.all(images.map((img) => img.complete ? null : new Promise((done) => {
+    img.addEventListener("load", done); img.addEventListener("error", done);
+    setTimeout(done, 5000);
+  })));
+}
+"""
+
+
 def site_pages(site_dir: Path) -> list[str]:
     """Return every page of the site as a URL path ('', 'getting-started/', ...)."""
     pages = []
@@ -218,6 +231,7 @@ def test_every_page_reads_well(chromium, site_server, site_dir, width, record_pr
                         if problems:
                             report[path or "/"] = problems
                     if shots_dir:
+                        page.evaluate(LOAD_IMAGES_JS)
                         shots_dir.mkdir(parents=True, exist_ok=True)
                         shot = shot_name(shots_dir, path, width, scheme)
                         page.screenshot(path=str(shot), full_page=True)

@@ -6,6 +6,7 @@ changed on disk.
 """
 
 import os
+import re
 import subprocess
 import sys
 from http.server import BaseHTTPRequestHandler

@@ -313,10 +313,18 @@ def chapter_pages(site_dir: Path) -> list[Path]:
 
 
 def test_chapter_pages_hide_the_test_plumbing(site_dir):
+    """No code cell on a chapter page sets up the test-suite (prose may explain it)."""
+    import re
+
     for page in chapter_pages(site_dir):
         html = page.read_text(encoding="utf-8")
+        code = "".join(
+            re.findall(r'<div class="highlight-ipynb[^>]*>(.*?)</pre>', html, re.S)
+        )
+        code = re.sub(r"<[^>]+>", "", code)
+        assert code, page.parent.name
         for plumbing in ("NNBOOK_QUICK", "OPENBLAS_NUM_THREADS", "functools.partial"):
-            assert plumbing not in html, f"{page.parent.name} shows {plumbing}"
+            assert plumbing not in code, f"{page.parent.name} shows {plumbing}"
 
 
 def test_chapter_pages_offer_their_notebook(site_dir):
@@ -334,8 +342,7 @@ def test_chapter_figures_are_files_with_descriptions(site_dir):
 
     for page in chapter_pages(site_dir):
         html = page.read_text(encoding="utf-8")
-        images = re.findall(r"<img\b[^>]*>", html)
-        assert images, page.parent.name
+        images = re.findall(r"<img\b[^>]*>", html)  # test_docs_build checks there are some
         for tag in images:
             alt = re.search(r'\balt="([^"]*)"', tag)
             src = re.search(r'\bsrc="([^"]*)"', tag)

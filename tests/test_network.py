@@ -17,14 +17,27 @@ from nnbook.gradient import numerical_gradient
 from nnbook.gradient_check import relative_error
 from nnbook.layers import Affine, Relu, SoftmaxWithLoss
 from nnbook.models import (
+    DeepConvNet,
     MultiLayerNet,
     MultiLayerNetExtend,
     Network,
     SigmoidTwoLayerNet,
+    SimpleConvNet,
     ThreeLayerNet,
     TwoLayerNet,
     init_network,
 )
+from support import FixedMask
+
+
+def _small_deep_conv_net(dtype) -> DeepConvNet:
+    """Chapter 8's network, two filters per convolution, on 1×6×6 images."""
+    two = {"filter_num": 2}
+    net = DeepConvNet((1, 6, 6), two, two, two, two, two, two, hidden_size=4,
+                      output_size=3, rng=0, dtype=dtype)  # fmt: skip
+    for name in ("Dropout1", "Dropout2"):
+        net.layers[name].rng = FixedMask(7)  # one function for numerical gradients
+    return net
 
 
 @dataclass
@@ -69,6 +82,21 @@ MODELS = [
         (6,),
         3,
     ),
+    Model(
+        "SimpleConvNet",
+        lambda dtype: SimpleConvNet(
+            (2, 7, 6),
+            {"filter_num": 3, "filter_size": 3, "pad": 1},
+            5,
+            3,
+            0.5,
+            rng=0,
+            dtype=dtype,
+        ),
+        (2, 7, 6),
+        3,
+    ),
+    Model("DeepConvNet", _small_deep_conv_net, (1, 6, 6), 3),
 ]
 
 

@@ -10,17 +10,21 @@ from nnbook.layers._affine import Affine
 from nnbook.layers._base import Layer, LossLayer
 from nnbook.layers._basic import AddLayer, MulLayer
 from nnbook.layers._batchnorm import BatchNormalization
+from nnbook.layers._convolution import Convolution
 from nnbook.layers._dropout import Dropout
+from nnbook.layers._pooling import Pooling
 from nnbook.layers._softmax import SoftmaxWithLoss
 
 __all__ = [
     "AddLayer",
     "Affine",
     "BatchNormalization",
+    "Convolution",
     "Dropout",
     "Layer",
     "LossLayer",
     "MulLayer",
+    "Pooling",
     "Relu",
     "Sigmoid",
     "SoftmaxWithLoss",

@@ -112,7 +112,7 @@ def test_conv_output_size_book_values(args, expected):
 
 
 def test_conv_output_size_uneven_is_refused_or_floored():
-    with pytest.raises(ValueError, match=r"does not fit .* evenly.*11\.5.*floor=True"):
+    with pytest.raises(ValueError, match=r"do not fit .* evenly.*11\.5.*floor=True"):
         conv_output_size(28, 5, stride=2, pad=0)
     assert conv_output_size(28, 5, stride=2, floor=True) == 12
 

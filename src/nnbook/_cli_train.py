@@ -286,8 +286,8 @@ def _train(args: argparse.Namespace) -> int:
         f"{name} on {trainer.train_size:,} {settings['dataset']} images, "
         f"{settings['epochs']} epochs of {trainer.iter_per_epoch} steps, "
         f"{settings['optimizer']} lr {settings['lr']}, {settings['dtype']}, seed "
-        f"{settings['seed']}{', augmented' if settings['augment'] else ''}; {where} "
-        f"; checkpoint {npz} + {json_file.name}",
+        f"{settings['seed']}{', augmented' if settings['augment'] else ''}\n"
+        f"{where}; checkpoint {npz} + {json_file.name}",
         file=sys.stderr,
     )
 
@@ -313,7 +313,7 @@ def _train(args: argparse.Namespace) -> int:
     except TrainingInterrupted as exc:
         print(
             f"nnbook: interrupted at iteration {exc.iteration} (epoch {exc.epoch}); saved "
-            f"{exc.checkpoint}; continue with: nnbook train {args.model} --resume "
+            f"{exc.checkpoint}\nnnbook: continue with: nnbook train {args.model} --resume "
             f"{exc.checkpoint}",
             file=sys.stderr,
         )
@@ -411,10 +411,25 @@ def _evaluate(args: argparse.Namespace) -> int:
     if result.count:
         print("======= misclassified result =======")
         print("{view index: (label, inference), ...}")
-        print(result.pairs)
+        print(_wrapped_dict(result.pairs))
         common = ", ".join(f"{a}→{b} ×{n}" for (a, b), n in result.confusions(5))
         print(f"most frequent mistakes (label→inference): {common}")
     return 0
+
+
+def _wrapped_dict(pairs: dict, width: int = 80) -> str:
+    """Print a dict as Python does, broken between items into lines of at most `width`."""
+    items = [f"{key!r}: {value!r}" for key, value in pairs.items()]
+    lines, line = [], "{"
+    for i, item in enumerate(items):
+        item += "}" if i == len(items) - 1 else ","
+        if len(line) > 1 and len(line) + 1 + len(item) > width:
+            lines.append(line)
+            line = " " + item
+        else:
+            line += ("" if line == "{" else " ") + item
+    lines.append(line if items else "{}")
+    return "\n".join(lines)
 
 
 # -- registration ------------------------------------------------------------------------

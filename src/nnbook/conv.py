@@ -85,13 +85,13 @@ def conv_output_size(
 
     A filter of 5 with stride 2 does not fit 28 pixels evenly: 23/2 is not an integer.
 
-    >>> conv_output_size(28, 5, stride=2)
+    >>> conv_output_size(28, 5, stride=2)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: a filter of size 5 with stride 2 does not fit an input of size 28 (padded to 28) evenly: (28 + 2*0 - 5) / 2 = 11.5 is not an integer; change the padding or stride, or pass floor=True to drop the last 1 pixel(s)
+    ValueError: filter size 5 and stride 2 do not fit input size 28 evenly: ...
     >>> print(conv_output_size(28, 5, stride=2, floor=True))
     12
-    """  # noqa: E501
+    """
     input_size = _int(input_size, "input_size", 1)
     filter_size = _int(filter_size, "filter_size", 1)
     stride = _int(stride, "stride", 1)
@@ -105,11 +105,10 @@ def conv_output_size(
     steps, rest = divmod(padded - filter_size, stride)
     if rest and not floor:
         raise ValueError(
-            f"a filter of size {filter_size} with stride {stride} does not fit an input "
-            f"of size {input_size} (padded to {padded}) evenly: ({input_size} + 2*{pad} "
-            f"- {filter_size}) / {stride} = {(padded - filter_size) / stride:g} is not an "
-            "integer; change the padding or stride, or pass floor=True to drop the last "
-            f"{rest} pixel(s)"
+            f"filter size {filter_size} and stride {stride} do not fit input size "
+            f"{input_size} evenly: ({input_size} + 2*{pad} - {filter_size}) / {stride} = "
+            f"{(padded - filter_size) / stride:g} is not an integer; change pad or stride, "
+            f"or pass floor=True to drop the last {rest} pixel(s)"
         )
     return steps + 1
 

@@ -39,11 +39,11 @@ def check_float_dtype(dtype: DTypeLike) -> np.dtype:
     >>> from nnbook.models import check_float_dtype
     >>> print(check_float_dtype("float32"))
     float32
-    >>> check_float_dtype(int)
+    >>> check_float_dtype(int)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: a network computes in floating point: dtype int64 is not a floating type; use np.float64 (the book's numbers) or np.float32 (faster)
-    """  # noqa: E501
+    ValueError: a network computes in floating point: dtype int64 is not a floating type;...
+    """
     dt = np.dtype(dtype)
     if not np.issubdtype(dt, np.floating):
         raise ValueError(

@@ -227,7 +227,7 @@ def test_augmented_runs_checkpoint_their_generators_too(mnist, tmp_path, capsys)
     argv = ["train", "two-layer", "--augment", "--train-size", "200", "--test-size", "50",
             "--checkpoint", path, "--no-progress"]  # fmt: skip
     status, _, err = run(capsys, *argv, "--epochs", "1")
-    assert status == 0 and ", augmented;" in err, err
+    assert status == 0 and ", augmented\n" in err, err
     assert "x_train" in json.loads((tmp_path / "aug.json").read_text())["rng"]
     status, _, err = run(capsys, "train", "two-layer", "--resume", path, "--epochs", "2",
                          "--no-progress")  # fmt: skip

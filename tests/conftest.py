@@ -208,8 +208,7 @@ def site_server(site_dir: Path):
 def chromium(skip_or_fail):
     """Launch Debian's headless Chromium through Playwright, once per test module.
 
-    Module scope, so that two Playwright sessions never run at once (test_browser.py has
-    its own).
+    Module scope, so that two Playwright sessions never run at once.
     """
     executable = find_chromium()
     if executable is None:

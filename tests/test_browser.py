@@ -13,32 +13,18 @@ light and dark mode, for people to look at. NNBOOK_CHROMIUM names another browse
 from __future__ import annotations
 
 import doctest
-import functools
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import threading
 import time
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 # Text left in the page that still looks like TeX: \( \) \[ \] $$, or $x$ with no space
 # just inside the dollars (a "$5 and $10" in prose does not match).
@@ -105,48 +91,16 @@ async () => {
 """
 
 
-def find_chromium() -> str | None:
-    candidates = [
-        os.environ.get("NNBOOK_CHROMIUM"),
-        shutil.which("chromium"),
-        shutil.which("chromium-browser"),
-        "/usr/bin/chromium",
-    ]
-    return next((c for c in candidates if c and os.access(c, os.X_OK)), None)
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
+# The browser and the server are conftest's (`chromium`, `site_server`), under the names
+# this module's tests use.
+@pytest.fixture(scope="module")
+def browser(chromium):
+    return chromium
 
 
 @pytest.fixture(scope="module")
-def server(site_dir: Path):
-    """Serve the built site on 127.0.0.1 (a free port) from a thread; yield its URL."""
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser(skip_or_fail):
-    executable = find_chromium()
-    if executable is None:
-        skip_or_fail(
-            "no chromium found: install Debian's `chromium` (or set NNBOOK_CHROMIUM)"
-        )
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        skip_or_fail("playwright is not installed: pip install -e '.[test]'")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def server(site_server: str) -> str:
+    return site_server
 
 
 def site_pages(site_dir: Path) -> list[str]:

@@ -261,3 +261,79 @@ def test_optimizer_path_matches_separate_scalar_params():
     for _ in range(30):
         opt.update(params, {"x": params["x"] / 10.0, "y": 2.0 * params["y"]})
     np.testing.assert_allclose(path[-1], [params["x"], params["y"]], rtol=1e-15)
+
+
+# -- Adam's flat fast path ----------------------------------------------------------------
+
+
+class _PerKeyAdam(Adam):
+    """Adam stepping key by key (the base class's loop): the reference for the flat path."""
+
+    def update(self, params, grads):
+        Optimizer.update(self, params, grads)
+
+
+def _random_problem(dtype, seed=0):
+    rng = np.random.default_rng(seed)
+    shapes = {"W1": (7, 5), "b1": (5,), "W2": (5, 3), "b2": (3,), "s": ()}
+    params = {k: rng.standard_normal(s).astype(dtype) for k, s in shapes.items()}
+    grads = [
+        {k: rng.standard_normal(s).astype(dtype) for k, s in shapes.items()}
+        for _ in range(6)
+    ]
+    return params, grads
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_adam_flat_path_gives_exactly_the_per_key_numbers(dtype):
+    params, grads = _random_problem(dtype)
+    reference = {k: v.copy() for k, v in params.items()}
+    fast, slow = Adam(lr=0.01), _PerKeyAdam(lr=0.01)
+    arrays = dict(params)
+    for g in grads:
+        fast.update(params, g)
+        slow.update(reference, g)
+    for key in params:
+        assert params[key] is arrays[key]  # still updated in place
+        assert params[key].dtype == dtype
+        np.testing.assert_array_equal(params[key], reference[key])
+        np.testing.assert_array_equal(fast.m[key], slow.m[key])
+        np.testing.assert_array_equal(fast.v[key], slow.v[key])
+    assert fast.iter == slow.iter == len(grads)
+
+
+def test_adam_state_replaced_from_outside_is_picked_up():
+    # What a checkpoint's restore does: new arrays into m and v between updates.
+    params, grads = _random_problem(np.float64, seed=1)
+    reference = {k: v.copy() for k, v in params.items()}
+    fast, slow = Adam(), _PerKeyAdam()
+    for g in grads[:3]:
+        fast.update(params, g)
+        slow.update(reference, g)
+    for key in params:
+        fast.m[key] = slow.m[key].copy() * 2
+        fast.v[key] = slow.v[key].copy() * 3
+        slow.m[key] *= 2
+        slow.v[key] *= 3
+    for g in grads[3:]:
+        fast.update(params, g)
+        slow.update(reference, g)
+    for key in params:
+        np.testing.assert_array_equal(params[key], reference[key])
+        np.testing.assert_array_equal(fast.m[key], slow.m[key])
+
+
+def test_adam_subsets_and_mixed_dtypes_still_step_every_key_alone():
+    params, grads = _random_problem(np.float32, seed=2)
+    reference = {k: v.copy() for k, v in params.items()}
+    fast, slow = Adam(), _PerKeyAdam()
+    subset = ["W1", "b1"]
+    for i, g in enumerate(grads):
+        keys = subset if i % 2 else list(params)
+        if i == 4:  # a float64 gradient for float32 parameters: the per-key path
+            g = {k: v.astype(np.float64) for k, v in g.items()}
+        fast.update({k: params[k] for k in keys}, g)
+        slow.update({k: reference[k] for k in keys}, g)
+    for key in params:
+        np.testing.assert_array_equal(params[key], reference[key])
+        np.testing.assert_array_equal(fast.v[key], slow.v[key])

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, MutableMapping
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from nnbook.optimizers._base import Optimizer
 
@@ -173,6 +175,49 @@ class Adam(Optimizer):
         self.m: dict[str, np.ndarray] = {}
         self.v: dict[str, np.ndarray] = {}
         self._lr_t = lr
+        # The fast path's flat buffers (see `update`); rebuilt whenever they no longer fit.
+        self._flat: _FlatState | None = None
+
+    def update(
+        self,
+        params: MutableMapping[str, np.ndarray | float],
+        grads: Mapping[str, ArrayLike],
+    ) -> None:
+        """Update every entry of `params` one step against `grads` (see `Optimizer`).
+
+        When every parameter and gradient has one floating dtype (a network's case),
+        all parameters are stepped together: `m` and `v` are then views into two flat
+        arrays, and the arithmetic runs once over all of them instead of once per key,
+        without temporaries. The numbers are exactly those of the per-key step.
+        """
+        plan = self._check(params, grads)
+        dtype = plan[0][1].dtype if plan else None
+        if not plan or any(a.dtype != dtype or g.dtype != dtype for _, a, g, _ in plan):
+            super().update(params, grads)  # mixed dtypes: step key by key
+            return
+        flat = self._flat
+        if flat is None or not flat.fits(plan, self.m, self.v):
+            flat = self._flat = _FlatState(plan, self.m, self.v)
+        self._begin_step()
+        g, m, v, s1, s2 = flat.g, flat.m, flat.v, flat.s1, flat.s2
+        for (_, _, grad, _), part in zip(plan, flat.g_parts, strict=True):
+            part[...] = grad
+        # The per-key step's operations, in its order, over the flat arrays.
+        np.subtract(g, m, out=s1)
+        s1 *= 1 - self.beta1
+        m += s1
+        np.multiply(g, g, out=s1)
+        s1 -= v
+        s1 *= 1 - self.beta2
+        v += s1
+        np.sqrt(v, out=s1)
+        s1 += EPS
+        np.multiply(m, self._lr_t, out=s2)
+        s2 /= s1
+        for (key, array, _, rebind), step in zip(plan, flat.s2_parts, strict=True):
+            array -= step
+            if rebind is not None:
+                params[key] = rebind(array)
 
     def _begin_step(self) -> None:
         self.iter += 1
@@ -185,3 +230,61 @@ class Adam(Optimizer):
         m += (1 - self.beta1) * (grad - m)
         v += (1 - self.beta2) * (grad * grad - v)
         _scaled_step(param, self._lr_t, m, v)
+
+
+class _FlatState:
+    """Adam's `m` and `v` for a fixed set of parameters, as views into flat arrays.
+
+    Built from an update's plan (keys, shapes, one dtype): the current `m[key]` and
+    `v[key]` (zeros where none yet) are copied into two flat arrays, and the dicts'
+    entries replaced by views of them, so that `Adam.m` and `Adam.v` stay what they
+    were (dicts of arrays keyed like `params`) for checkpoints and readers. `g`, `s1`
+    and `s2` are scratch space of the same size. If anything changes — other keys or
+    shapes, or an entry of `m` or `v` replaced from outside (a checkpoint restored) —
+    `fits` says no and the next update builds a new one from the dicts.
+    """
+
+    def __init__(self, plan: list[tuple], m: dict, v: dict) -> None:
+        dtype = plan[0][1].dtype
+        self.layout = [(key, array.shape) for key, array, _, _ in plan]
+        self.sizes = [math.prod(shape) for _, shape in self.layout]
+        total = sum(self.sizes)
+        self.m, self.v = np.zeros(total, dtype), np.zeros(total, dtype)
+        self.g, self.s1, self.s2 = (np.empty(total, dtype) for _ in range(3))
+        self.views = []
+        for (key, _), m_part, v_part in zip(
+            self.layout, self.parts(self.m), self.parts(self.v), strict=True
+        ):
+            if key in m:
+                m_part[...] = m[key]
+            if key in v:
+                v_part[...] = v[key]
+            m[key], v[key] = m_part, v_part
+            self.views.append((m_part, v_part))
+        self._m_dict, self._v_dict = m, v
+        self.g_parts, self.s2_parts = self.parts(self.g), self.parts(self.s2)
+
+    def parts(self, flat: np.ndarray) -> list[np.ndarray]:
+        """Return `flat` cut into the parameters' shapes (views)."""
+        out, start = [], 0
+        for (_, shape), size in zip(self.layout, self.sizes, strict=True):
+            out.append(flat[start : start + size].reshape(shape))
+            start += size
+        return out
+
+    def fits(self, plan: list[tuple], m: dict, v: dict) -> bool:
+        """Return whether this state still serves an update with `plan`."""
+        if m is not self._m_dict or v is not self._v_dict or len(plan) != len(self.layout):
+            return False
+        for (key, array, _, _), (k, shape), (m_part, v_part) in zip(
+            plan, self.layout, self.views, strict=True
+        ):
+            if (
+                key != k
+                or array.shape != shape
+                or array.dtype != self.m.dtype
+                or m.get(key) is not m_part
+                or v.get(key) is not v_part
+            ):
+                return False
+        return True

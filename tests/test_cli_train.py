@@ -239,17 +239,3 @@ def test_augmented_runs_checkpoint_their_generators_too(mnist, tmp_path, capsys)
     resumed, direct = load_checkpoint(path), load_checkpoint(straight)
     for key in direct.params:
         assert (resumed.params[key] == direct.params[key]).all(), key
-
-
-def test_misclassified_dict_is_printed_in_short_lines_that_read_back():
-    import ast
-
-    from nnbook._cli_train import _wrapped_dict
-
-    pairs = {i: (i % 10, (i * 7) % 10) for i in range(1, 21)}
-    text = _wrapped_dict(pairs)
-    assert max(len(line) for line in text.splitlines()) <= 80
-    assert len(text.splitlines()) > 1
-    assert ast.literal_eval(text) == pairs
-    assert _wrapped_dict({}) == "{}"
-    assert _wrapped_dict({1: (2, 3)}) == "{1: (2, 3)}"

@@ -36,6 +36,22 @@ def test_misclassified_counts_and_limits_the_views():
         misclassified(net, x, t[:49])
 
 
+def test_misclassified_pairs_text_is_short_lines_that_read_back():
+    import ast
+
+    from nnbook.experiments import Misclassified
+
+    pairs = {i: (i % 10, (i * 7) % 10) for i in range(1, 21)}
+    empty = np.zeros(0)
+    text = Misclassified(pairs, empty, empty, empty).pairs_text()
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert len(text.splitlines()) > 1
+    assert ast.literal_eval(text) == pairs
+    assert Misclassified({}, empty, empty, empty).pairs_text() == "{}"
+    one = Misclassified({1: (2, 3)}, empty, empty, empty)
+    assert one.pairs_text() == str(one.pairs) == "{1: (2, 3)}"
+
+
 def test_round_params_rounds_in_place_and_keeps_the_dtype():
     net = MultiLayerNet(6, [5], 3, rng=0)
     arrays = dict(net.params)

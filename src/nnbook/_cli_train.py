@@ -411,25 +411,10 @@ def _evaluate(args: argparse.Namespace) -> int:
     if result.count:
         print("======= misclassified result =======")
         print("{view index: (label, inference), ...}")
-        print(_wrapped_dict(result.pairs))
+        print(result.pairs_text())
         common = ", ".join(f"{a}→{b} ×{n}" for (a, b), n in result.confusions(5))
         print(f"most frequent mistakes (label→inference): {common}")
     return 0
-
-
-def _wrapped_dict(pairs: dict, width: int = 80) -> str:
-    """Print a dict as Python does, broken between items into lines of at most `width`."""
-    items = [f"{key!r}: {value!r}" for key, value in pairs.items()]
-    lines, line = [], "{"
-    for i, item in enumerate(items):
-        item += "}" if i == len(items) - 1 else ","
-        if len(line) > 1 and len(line) + 1 + len(item) > width:
-            lines.append(line)
-            line = " " + item
-        else:
-            line += ("" if line == "{" else " ") + item
-    lines.append(line if items else "{}")
-    return "\n".join(lines)
 
 
 # -- registration ------------------------------------------------------------------------

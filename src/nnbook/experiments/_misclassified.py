@@ -70,6 +70,37 @@ class Misclassified:
         """Number of images classified wrongly."""
         return int(np.sum(self.predictions != self.labels))
 
+    def pairs_text(self, width: int = 80) -> str:
+        """Return `pairs` as Python prints a dict, broken between items into short lines.
+
+        The book prints `mis_pairs` on one line, 231 characters for 20 mistakes; this
+        keeps every line within `width` (a page, a terminal), and the text still reads
+        back as the same dict (`ast.literal_eval`).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from nnbook.experiments import Misclassified
+        >>> pairs = {view: (9, 8) for view in range(1, 9)}
+        >>> print(Misclassified(pairs, *[np.zeros(0)] * 3).pairs_text(width=40))
+        {1: (9, 8), 2: (9, 8), 3: (9, 8),
+         4: (9, 8), 5: (9, 8), 6: (9, 8),
+         7: (9, 8), 8: (9, 8)}
+        """
+        items = [f"{key!r}: {value!r}" for key, value in self.pairs.items()]
+        if not items:
+            return "{}"
+        lines, line = [], "{"
+        for i, item in enumerate(items):
+            item += "}" if i == len(items) - 1 else ","
+            if len(line) > 1 and len(line) + 1 + len(item) > width:
+                lines.append(line)
+                line = " " + item
+            else:
+                line += ("" if line == "{" else " ") + item
+        lines.append(line)
+        return "\n".join(lines)
+
     def confusions(self, top: int = 5) -> list[tuple[tuple[int, int], int]]:
         """Return the most frequent (label, inference) mistakes and their counts."""
         wrong = self.predictions != self.labels

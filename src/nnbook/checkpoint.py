@@ -468,7 +468,10 @@ def train_with_checkpoints(
             requested.set()
 
         previous = signal.signal(signal.SIGINT, on_sigint)
-    from tqdm.auto import tqdm
+    if progress:
+        from tqdm.auto import tqdm
+    else:  # a disabled bar; tqdm.auto would warn in a notebook without ipywidgets
+        from tqdm import tqdm
 
     start = time.perf_counter()
     bar = tqdm(

@@ -209,21 +209,7 @@ def open_page(context, url: str):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize(
-    "width",
-    [
-        pytest.param(
-            w,
-            marks=pytest.mark.xfail(
-                reason="known at 1280 px: chapter 7's stored filter-response figure and "
-                "long lines in cli.md and a few docstring examples (issue 11, open)"
-            ),
-        )
-        if str(w).startswith("1280")
-        else w
-        for w in WIDTHS
-    ],
-)
+@pytest.mark.parametrize("width", list(WIDTHS))
 def test_every_page_reads_well(chromium, site_server, site_dir, width, record_property):
     w, h = WIDTHS[width]
     shots = os.environ.get("NNBOOK_SCREENSHOTS")

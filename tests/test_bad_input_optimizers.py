@@ -124,8 +124,15 @@ def _assert_same(a, b) -> None:
         assert set(a) == set(b)
         for key in a:
             _assert_same(a[key], b[key])
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b)
+        for x, y in zip(a, b, strict=True):
+            _assert_same(x, y)
     elif isinstance(a, np.ndarray):
         np.testing.assert_array_equal(a, b)
+    elif hasattr(a, "__dict__"):  # an optimizer's private state (Adam's flat arrays)
+        assert type(a) is type(b)
+        _assert_same(vars(a), vars(b))
     else:
         assert a == b
 

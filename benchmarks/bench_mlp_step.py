@@ -14,6 +14,10 @@ every layer computing `dx` (the first one too), and the book's SGD and Adam. "nn
 float32" and "nnbook float64" are `nnbook.models` networks of that dtype with
 `nnbook.optimizers`.
 
+"float32 matmuls only" runs nothing but the matrix products of a float32 step (forward,
+every layer's dW, every dx but the first): book / that is the largest speed-up a float32
+NumPy implementation of the book's algorithm could reach.
+
 Rounds are interleaved (every implementation once per round, in turn) and the ratio
 book / nnbook is taken within each round; the table gives medians. BLAS threads are set
 in-process with threadpoolctl, 1 and then 2.
@@ -25,6 +29,7 @@ in-process with threadpoolctl, 1 and then 2.
 from __future__ import annotations
 
 import argparse
+import itertools
 import time
 from collections import OrderedDict
 
@@ -141,6 +146,30 @@ class BookAdam:
             params[key] -= lr_t * self.m[key] / (np.sqrt(self.v[key]) + 1e-7)
 
 
+class GemmFloor:
+    """Only the matrix products of a float32 step (forward, dW of every layer, dx of all
+    but the first): no activation, no loss, no optimizer. No implementation of the
+    book's algorithm in NumPy can be faster than this, so book / floor bounds the
+    speed-up any float32 implementation can reach."""
+
+    def __init__(self, sizes, rng):
+        self.Ws = [
+            rng.standard_normal((a, b)).astype(np.float32)
+            for a, b in itertools.pairwise(sizes)
+        ]
+
+    def step(self, x):
+        xs = []
+        for W in self.Ws:
+            xs.append(x)
+            x = x @ W
+        dout = x
+        for i in range(len(self.Ws) - 1, -1, -1):
+            _ = xs[i].T @ dout
+            if i:
+                dout = dout @ self.Ws[i].T
+
+
 # -- the benchmark ------------------------------------------------------------------------
 
 CASES = {
@@ -154,6 +183,8 @@ def make(impl: str, sizes: list[int], optimizer: str):
     if impl == "book":
         opt = BookSGD() if optimizer == "sgd" else BookAdam()
         return BookNet(sizes, rng), opt
+    if impl == "floor":
+        return GemmFloor(sizes, rng), None
     dtype = np.float32 if impl == "nnbook float32" else np.float64
     if len(sizes) == 3:
         net = TwoLayerNet(*sizes, weight_init_std="he", rng=rng, dtype=dtype)
@@ -166,10 +197,11 @@ def run(rounds: int, steps: int) -> None:
     rng = np.random.default_rng(1)
     x_all = rng.random((6000, 784), dtype=np.float32)  # what load_mnist gives
     t_all = rng.integers(0, 10, 6000)
-    impls = ["book", "nnbook float64", "nnbook float32"]
+    impls = ["book", "nnbook float64", "nnbook float32", "floor"]
     print("| network | BLAS threads | book ms | nnbook float64 ms | nnbook float32 ms "
-          "| book / float64 | book / float32 |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|")
+          "| float32 matmuls only ms | book / float64 | book / float32 "
+          "| book / matmuls only |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|")
     for name, (sizes, optimizer) in CASES.items():
         for threads in (1, 2):
             with threadpool_limits(limits=threads):
@@ -181,6 +213,9 @@ def run(rounds: int, steps: int) -> None:
                         start = time.perf_counter()
                         for s in range(steps):
                             lo = ((r * steps + s) * 100) % 5900
+                            if impl == "floor":
+                                net.step(x_all[lo : lo + 100])
+                                continue
                             grads = net.gradient(x_all[lo : lo + 100], t_all[lo : lo + 100])
                             opt.update(net.params, grads)
                         if r:
@@ -192,8 +227,9 @@ def run(rounds: int, steps: int) -> None:
             }
             print(
                 f"| {name} | {threads} | {med['book']:.3f} | {med['nnbook float64']:.3f} | "
-                f"{med['nnbook float32']:.3f} | {ratio['nnbook float64']:.2f}x | "
-                f"{ratio['nnbook float32']:.2f}x |"
+                f"{med['nnbook float32']:.3f} | {med['floor']:.3f} | "
+                f"{ratio['nnbook float64']:.2f}x | {ratio['nnbook float32']:.2f}x | "
+                f"{ratio['floor']:.2f}x |"
             )
 
 

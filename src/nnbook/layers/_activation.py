@@ -82,7 +82,9 @@ class Relu(Layer):
         """
         (mask,) = self._require("mask")
         self._check_dout(dout, mask.shape)
-        return dout * np.logical_not(mask)
+        # The book's `dout[mask] = 0`, in one pass and into a new array: exact zeros
+        # where x <= 0 (a product with the mask would leave -0.0 and NaN there).
+        return np.where(mask, np.zeros((), dtype=dout.dtype), dout)
 
 
 class Sigmoid(Layer):

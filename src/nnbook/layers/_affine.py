@@ -163,7 +163,7 @@ class Affine(Layer):
         W = self.params["W"]
         self._check_dout(dout, (x2.shape[0], W.shape[1]))
         self.grads["W"] = x2.T @ dout
-        self.grads["b"] = np.sum(dout, axis=0)
+        self.grads["b"] = dout.sum(axis=0)
         if not need_dx:
             return None
         return (dout @ W.T).reshape(x_shape)

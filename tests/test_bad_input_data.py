@@ -306,6 +306,14 @@ def test_the_registry_lists_https_mirrors_only_and_a_size_for_every_file(monkeyp
 # --- killed and interrupted downloads -------------------------------------------------
 
 
+def _as_in_a_terminal() -> None:
+    # A job started in the background by a non-interactive shell (as CI may start the
+    # test-suite) inherits SIGINT *ignored*, and Python then keeps ignoring it; a
+    # command run from a terminal has the default, which Python turns into
+    # KeyboardInterrupt. The Ctrl-C test needs the latter.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def nnbook_cli(*args: str, env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "nnbook.cli", *args],
@@ -313,6 +321,7 @@ def nnbook_cli(*args: str, env: dict[str, str]) -> subprocess.Popen:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_as_in_a_terminal,
     )
 
 

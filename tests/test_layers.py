@@ -45,10 +45,13 @@ from nnbook.layers import (
     Affine,
     BatchNormalization,
     Dropout,
+    LeakyRelu,
     MulLayer,
     Relu,
     Sigmoid,
+    SigmoidWithLoss,
     SoftmaxWithLoss,
+    Tanh,
 )
 
 
@@ -153,6 +156,26 @@ CASES = [
     # 6.4.3 Dropout: training with its mask fixed, and inference
     Case("Dropout", _dropout),
     Case("Dropout-eval", _dropout, kwargs={"train_flg": False}),
+    # Beyond the book (the GAN): leaky ReLU, tanh, sigmoid with binary cross-entropy
+    Case(
+        "LeakyRelu",
+        lambda rng: (LeakyRelu(0.2), away_from_zero(rng.standard_normal((4, 5)))),
+    ),
+    Case(
+        "LeakyRelu-4d",
+        lambda rng: (LeakyRelu(0.1), away_from_zero(rng.standard_normal((2, 3, 4, 4)))),
+    ),
+    Case("Tanh", lambda rng: (Tanh(), rng.standard_normal((4, 5)))),
+    Case(
+        "SigmoidWithLoss-binary",
+        lambda rng: (SigmoidWithLoss(), 2 * rng.standard_normal((6, 1))),
+        args=lambda rng, x: (rng.integers(0, 2, x.shape).astype(float),),
+    ),
+    Case(
+        "SigmoidWithLoss-soft",
+        lambda rng: (SigmoidWithLoss(), 2 * rng.standard_normal((6,))),
+        args=lambda rng, x: (rng.random(x.shape),),
+    ),
 ]
 
 
@@ -387,3 +410,45 @@ def test_relu_backward_zero_where_input_not_positive():
     np.testing.assert_array_equal(
         layer.backward(np.array([[5.0, 6.0, 7.0]])), [[0, 0, 7.0]]
     )
+
+
+def test_leaky_relu_with_alpha_zero_is_relu():
+    rng = np.random.default_rng(9)
+    x, dout = rng.standard_normal((5, 4)), rng.standard_normal((5, 4))
+    leaky, relu = LeakyRelu(0.0), Relu()
+    np.testing.assert_array_equal(leaky.forward(x), relu.forward(x))
+    np.testing.assert_array_equal(leaky.backward(dout), relu.backward(dout))
+    with pytest.raises(ValueError, match=r"alpha .* \[0, 1\)"):
+        LeakyRelu(1.5)
+
+
+def test_sigmoid_with_loss_is_finite_for_any_logit():
+    layer = SigmoidWithLoss()
+    for dtype in (np.float32, np.float64):
+        x = np.array([-1e30, -1e4, -100.0, 0.0, 100.0, 1e4, 1e30], dtype=dtype)
+        for t in (np.zeros_like(x), np.ones_like(x)):
+            loss = layer.forward(x, t)
+            assert np.isfinite(loss) and loss.dtype == dtype
+            dx = layer.backward()
+            assert np.all(np.isfinite(dx))
+            # Saturated scores give the exact gradient (sigma - t)/M: 0 or +-1/M.
+            np.testing.assert_allclose(dx, (layer.y - t) / x.size)
+
+
+def test_sigmoid_with_loss_equals_binary_cross_entropy_of_probabilities():
+    rng = np.random.default_rng(10)
+    x, t = rng.standard_normal((8, 1)), rng.random((8, 1))
+    y = 1 / (1 + np.exp(-x))
+    expected = -np.mean(t * np.log(y) + (1 - t) * np.log(1 - y))
+    assert SigmoidWithLoss().forward(x, t) == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("t", "message"),
+    [(np.ones(3), "do not fit scores"), (np.full((3, 1), 2.0), r"in \[0, 1\]")],
+)
+def test_sigmoid_with_loss_rejects_bad_targets(t, message):
+    layer = SigmoidWithLoss()
+    with pytest.raises(ValueError, match=message):
+        layer.forward(np.zeros((3, 1)), t)
+    assert layer.y is None  # a refused call changes nothing

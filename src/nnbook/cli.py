@@ -181,6 +181,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="only chapter N (repeatable)",
     )
     repro.set_defaults(handler=_reproduce)
+
+    # The GAN (beyond the book): `train gan`, `sample`, `evaluate gan`.
+    from nnbook._cli_gan import register as register_gan
+
+    register_gan(commands)
     return parser
 
 

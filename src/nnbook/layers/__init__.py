@@ -11,6 +11,8 @@ from nnbook.layers._base import Layer, LossLayer
 from nnbook.layers._basic import AddLayer, MulLayer
 from nnbook.layers._batchnorm import BatchNormalization
 from nnbook.layers._dropout import Dropout
+from nnbook.layers._gan_activation import LeakyRelu, Tanh
+from nnbook.layers._sigmoid_loss import SigmoidWithLoss
 from nnbook.layers._softmax import SoftmaxWithLoss
 
 __all__ = [
@@ -19,9 +21,12 @@ __all__ = [
     "BatchNormalization",
     "Dropout",
     "Layer",
+    "LeakyRelu",
     "LossLayer",
     "MulLayer",
     "Relu",
     "Sigmoid",
+    "SigmoidWithLoss",
     "SoftmaxWithLoss",
+    "Tanh",
 ]

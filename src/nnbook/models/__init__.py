@@ -5,6 +5,7 @@ layer, with its parameters in a `params` dict shared by reference with its layer
 one implementation of `predict`, `loss`, `accuracy`, `gradient` and `backward`.
 """
 
+from nnbook.models._gan import GAN, AdversarialLoss, Discriminator, GANStep, Generator
 from nnbook.models._multi_layer_net import MultiLayerNet
 from nnbook.models._multi_layer_net_extend import MultiLayerNetExtend
 from nnbook.models._network import Network, check_float_dtype
@@ -13,6 +14,11 @@ from nnbook.models._three_layer import ThreeLayerNet, forward, init_network
 from nnbook.models._two_layer_net import SigmoidTwoLayerNet, TwoLayerNet
 
 __all__ = [
+    "GAN",
+    "AdversarialLoss",
+    "Discriminator",
+    "GANStep",
+    "Generator",
     "MultiLayerNet",
     "MultiLayerNetExtend",
     "Network",

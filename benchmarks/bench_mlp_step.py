@@ -133,9 +133,7 @@ class BookAdam:
             self.v = {k: np.zeros_like(v) for k, v in params.items()}
         self.iter += 1
         lr_t = (
-            self.lr
-            * np.sqrt(1.0 - self.beta2**self.iter)
-            / (1.0 - self.beta1**self.iter)
+            self.lr * np.sqrt(1.0 - self.beta2**self.iter) / (1.0 - self.beta1**self.iter)
         )
         for key in params:
             self.m[key] += (1 - self.beta1) * (grads[key] - self.m[key])

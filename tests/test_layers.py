@@ -44,9 +44,11 @@ from nnbook.layers import (
     AddLayer,
     Affine,
     BatchNormalization,
+    Convolution,
     Dropout,
     LeakyRelu,
     MulLayer,
+    Pooling,
     Relu,
     Sigmoid,
     SigmoidWithLoss,
@@ -112,6 +114,27 @@ def _affine(rng: np.random.Generator, x_shape: tuple[int, ...], m: int = 3) -> t
     return layer, rng.standard_normal(x_shape)
 
 
+def _conv(
+    rng: np.random.Generator,
+    x_shape: tuple[int, ...],
+    w_shape: tuple[int, ...],
+    stride: int = 1,
+    pad: int = 0,
+) -> tuple:
+    layer = Convolution(
+        rng.standard_normal(w_shape), rng.standard_normal(w_shape[0]), stride, pad
+    )
+    return layer, rng.standard_normal(x_shape)
+
+
+def _pool(rng: np.random.Generator, x_shape: tuple[int, ...], *args, **kw) -> tuple:
+    """A pooling layer and an input without near-ties (values at least 0.01 apart), so
+    that the finite differences never change which value wins a window."""
+    size = int(np.prod(x_shape))
+    x = (rng.permutation(size) - size / 2).reshape(x_shape) * 0.01
+    return Pooling(*args, **kw), x
+
+
 CASES = [
     # 5.4 simple layers (several inputs: a tuple)
     Case("MulLayer", lambda rng: (MulLayer(), tuple(rng.standard_normal((2, 3, 4))))),
@@ -156,6 +179,25 @@ CASES = [
     # 6.4.3 Dropout: training with its mask fixed, and inference
     Case("Dropout", _dropout),
     Case("Dropout-eval", _dropout, kwargs={"train_flg": False}),
+    # 7.4 Convolution: strides 1 and 2, pads 0, 1, 2, non-square filters, odd sizes
+    Case("Convolution", lambda rng: _conv(rng, (2, 3, 7, 7), (4, 3, 3, 3))),
+    Case("Convolution-1ch", lambda rng: _conv(rng, (3, 1, 8, 8), (2, 1, 5, 5))),
+    Case("Convolution-pad1", lambda rng: _conv(rng, (2, 2, 5, 5), (3, 2, 3, 3), pad=1)),
+    Case("Convolution-pad2", lambda rng: _conv(rng, (1, 2, 4, 5), (2, 2, 2, 3), pad=2)),
+    Case("Convolution-stride2", lambda rng: _conv(rng, (2, 3, 7, 8), (2, 3, 3, 2), 2, 1)),
+    Case(
+        "Convolution-stride2-pad2",
+        lambda rng: _conv(rng, (1, 2, 6, 6), (3, 2, 3, 3), 2, 2),
+    ),
+    Case("Convolution-stride3", lambda rng: _conv(rng, (2, 1, 9, 7), (2, 1, 2, 2), 3)),
+    # 7.4 Pooling: 2x2 stride 2, odd sizes, overlapping, gaps, padding
+    Case("Pooling", lambda rng: _pool(rng, (2, 3, 6, 6), 2, 2, stride=2)),
+    Case("Pooling-odd", lambda rng: _pool(rng, (2, 2, 5, 7), 2, 2, stride=2)),
+    Case("Pooling-3x3-stride2", lambda rng: _pool(rng, (2, 2, 7, 7), 3, 3, stride=2)),
+    Case("Pooling-2x2-stride1", lambda rng: _pool(rng, (1, 2, 4, 5), 2, 2, stride=1)),
+    Case("Pooling-2x3-stride3", lambda rng: _pool(rng, (2, 2, 8, 9), 2, 3, stride=3)),
+    Case("Pooling-3x3-pad1", lambda rng: _pool(rng, (2, 2, 6, 6), 3, 3, stride=2, pad=1)),
+    Case("Pooling-1x1", lambda rng: _pool(rng, (1, 2, 3, 3), 1, 1, stride=1)),
     # Beyond the book (the GAN): leaky ReLU, tanh, sigmoid with binary cross-entropy
     Case(
         "LeakyRelu",

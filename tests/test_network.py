@@ -21,6 +21,7 @@ from nnbook.models import (
     MultiLayerNetExtend,
     Network,
     SigmoidTwoLayerNet,
+    SimpleConvNet,
     ThreeLayerNet,
     TwoLayerNet,
     init_network,
@@ -67,6 +68,20 @@ MODELS = [
             6, [5, 4], 3, use_batchnorm=True, rng=0, dtype=dtype
         ),
         (6,),
+        3,
+    ),
+    Model(
+        "SimpleConvNet",
+        lambda dtype: SimpleConvNet(
+            (2, 7, 6),
+            {"filter_num": 3, "filter_size": 3, "pad": 1},
+            5,
+            3,
+            0.5,
+            rng=0,
+            dtype=dtype,
+        ),
+        (2, 7, 6),
         3,
     ),
 ]

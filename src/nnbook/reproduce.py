@@ -192,6 +192,42 @@ def _ch5_apple() -> str:
     return f"{int(price)}; {dapple} {int(dapple_num)} {dtax}"
 
 
+def _ch7_by_hand() -> str:
+    from nnbook.layers import Convolution
+
+    x = np.array([[1, 2, 3, 0], [0, 1, 2, 3], [3, 0, 1, 2], [2, 3, 0, 1]], float)
+    W = np.array([[2, 0, 1], [0, 1, 2], [1, 0, 2]], float).reshape(1, 1, 3, 3)
+    out = Convolution(W, np.array([3.0])).forward(x.reshape(1, 1, 4, 4))
+    return str(out[0, 0].astype(int).tolist())
+
+
+def _ch7_output_sizes() -> str:
+    from nnbook.conv import conv_output_size
+
+    sizes = [(4, 3, 1, 1), (7, 3, 2, 0), (28, 5, 3, 2), (31, 5, 3, 2)]
+    return ", ".join(str(conv_output_size(*args)) for args in sizes)
+
+
+def _ch7_im2col() -> str:
+    from nnbook.conv import im2col
+
+    rng = np.random.default_rng(0)
+    shapes = [
+        im2col(rng.random((n, 3, 7, 7)), 5, 5, stride=1, pad=0).shape for n in (1, 10)
+    ]
+    return " ".join(str(s) for s in shapes)
+
+
+def _ch7_book_weights() -> str:
+    from nnbook.datasets import load_book_params, load_mnist
+    from nnbook.models import SimpleConvNet
+
+    _, (x_test, t_test) = load_mnist(flatten=False)
+    net = SimpleConvNet()
+    net.load_params(load_book_params("params", revision="2016"))
+    return f"{net.accuracy(x_test, t_test):g}"
+
+
 _REGISTRY: list[BookResult] = [
     BookResult(2, "2.5.2", "XOR by a two-layer perceptron", "[0, 1, 1, 0]", _ch2_xor),
     BookResult(
@@ -287,6 +323,35 @@ _REGISTRY: list[BookResult] = [
         _accuracy(5, 1),
         data=("mnist",),
         at_least=True,
+    ),
+    BookResult(
+        7,
+        "7.2.3",
+        "convolution by hand (figs 7-7, 7-8), bias 3",
+        "[[18, 19], [9, 18]]",
+        _ch7_by_hand,
+    ),
+    BookResult(
+        7,
+        "7.2.4",
+        "output sizes (4,3,1,1) (7,3,2,0) (28,5,3,2) (31,5,3,2)",
+        "4, 3, 10, 11",
+        _ch7_output_sizes,
+    ),
+    BookResult(
+        7,
+        "7.4.3",
+        "im2col shapes, 1 and 10 images 3×7×7, filter 5×5",
+        "(9, 75) (90, 75)",
+        _ch7_im2col,
+    ),
+    BookResult(
+        7,
+        "7.5",
+        "SimpleConvNet test accuracy, the book's params.pkl (2016)",
+        "0.989",
+        _ch7_book_weights,
+        data=("mnist", "params"),
     ),
 ]
 

@@ -10,8 +10,10 @@ from nnbook.layers._affine import Affine
 from nnbook.layers._base import Layer, LossLayer
 from nnbook.layers._basic import AddLayer, MulLayer
 from nnbook.layers._batchnorm import BatchNormalization
+from nnbook.layers._convolution import Convolution
 from nnbook.layers._dropout import Dropout
 from nnbook.layers._gan_activation import LeakyRelu, Tanh
+from nnbook.layers._pooling import Pooling
 from nnbook.layers._sigmoid_loss import SigmoidWithLoss
 from nnbook.layers._softmax import SoftmaxWithLoss
 
@@ -19,11 +21,13 @@ __all__ = [
     "AddLayer",
     "Affine",
     "BatchNormalization",
+    "Convolution",
     "Dropout",
     "Layer",
     "LeakyRelu",
     "LossLayer",
     "MulLayer",
+    "Pooling",
     "Relu",
     "Sigmoid",
     "SigmoidWithLoss",

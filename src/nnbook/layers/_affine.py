@@ -132,7 +132,9 @@ class Affine(Layer):
             )
         self.x = x2.copy()
         self.original_x_shape = x.shape
-        return x2 @ W + b
+        out = x2 @ W
+        out += b  # in place: one temporary fewer than `x2 @ W + b`, the same numbers
+        return out
 
     def backward(self, dout: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
         """Return `dx` and store `grads["W"]`, `grads["b"]`.

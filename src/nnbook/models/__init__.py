@@ -5,10 +5,12 @@ layer, with its parameters in a `params` dict shared by reference with its layer
 one implementation of `predict`, `loss`, `accuracy`, `gradient` and `backward`.
 """
 
+from nnbook.models._deep_conv_net import DeepConvNet
 from nnbook.models._gan import GAN, AdversarialLoss, Discriminator, GANStep, Generator
 from nnbook.models._multi_layer_net import MultiLayerNet
 from nnbook.models._multi_layer_net_extend import MultiLayerNetExtend
 from nnbook.models._network import Network, check_float_dtype
+from nnbook.models._simple_conv_net import SimpleConvNet
 from nnbook.models._simple_net import SimpleNet
 from nnbook.models._three_layer import ThreeLayerNet, forward, init_network
 from nnbook.models._two_layer_net import SigmoidTwoLayerNet, TwoLayerNet
@@ -16,6 +18,7 @@ from nnbook.models._two_layer_net import SigmoidTwoLayerNet, TwoLayerNet
 __all__ = [
     "GAN",
     "AdversarialLoss",
+    "DeepConvNet",
     "Discriminator",
     "GANStep",
     "Generator",
@@ -23,6 +26,7 @@ __all__ = [
     "MultiLayerNetExtend",
     "Network",
     "SigmoidTwoLayerNet",
+    "SimpleConvNet",
     "SimpleNet",
     "ThreeLayerNet",
     "TwoLayerNet",

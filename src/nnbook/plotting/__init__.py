@@ -5,6 +5,12 @@ none calls `show()`, so the figures work in notebooks, scripts and tests alike.
 """
 
 from nnbook.plotting._accuracy import plot_accuracy_curves, plot_curve_grid
+from nnbook.plotting._cnn import (
+    plot_epoch_accuracy,
+    plot_filter_responses,
+    plot_filters,
+    plot_im2col,
+)
 from nnbook.plotting._functions import plot_activations, plot_functions
 from nnbook.plotting._gradient import plot_descent_path, plot_gradient_field, plot_tangent
 from nnbook.plotting._graph import plot_computational_graph
@@ -24,11 +30,15 @@ __all__ = [
     "plot_curve_grid",
     "plot_descent_path",
     "plot_digits",
+    "plot_epoch_accuracy",
+    "plot_filter_responses",
+    "plot_filters",
     "plot_functions",
     "plot_gate",
     "plot_gates",
     "plot_gradient_field",
     "plot_hyperparameter_search",
+    "plot_im2col",
     "plot_images",
     "plot_loss_curves",
     "plot_optimizer_paths",

@@ -19,13 +19,6 @@ __all__ = ["register"]
 DATASETS = ("mnist", "fashion-mnist")
 
 
-def _load(dataset: str, data_home: str | None):
-    from nnbook.datasets import load_fashion_mnist, load_mnist
-
-    loader = load_mnist if dataset == "mnist" else load_fashion_mnist
-    return loader(normalize=True, flatten=True, data_home=data_home)
-
-
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -34,53 +27,30 @@ def _positive(text: str) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from nnbook.gan_trainer import load_checkpoint, train_gan
-    from nnbook.models import GAN
+    from nnbook.gan_trainer import load_checkpoint, run_gan
 
-    out = Path(args.out)
-    checkpoint = out / "checkpoint.npz"
-    wanted = {
-        "dataset": args.dataset,
-        "seed": args.seed,
-        "batch_size": args.batch_size,
-        "limit": args.limit,
-    }
+    checkpoint = Path(args.out) / "checkpoint.npz"
     if checkpoint.exists():
-        gan, history = load_checkpoint(checkpoint)
-        had = {key: history.info.get(key) for key in wanted}
-        if had != wanted or gan.conditional != args.conditional:
-            print(
-                f"error: {checkpoint} is a run with {had} (conditional: "
-                f"{gan.conditional}); resume it with the same options, or choose another "
-                "--out",
-                file=sys.stderr,
-            )
-            return 2
+        _, history = load_checkpoint(checkpoint)
+        if history.epochs_done >= args.epochs:
+            print(f"{checkpoint} already has {history.epochs_done} epochs; nothing to do")
+            return 0
         print(f"resuming {checkpoint} after epoch {history.epochs_done}")
-    else:
-        gan, history = GAN(conditional=args.conditional, rng=args.seed), None
-    (x_train, t_train), _ = _load(args.dataset, args.data_home)
-    if args.limit:
-        x_train, t_train = x_train[: args.limit], t_train[: args.limit]
-    if history is not None and history.epochs_done >= args.epochs:
-        print(f"{checkpoint} already has {history.epochs_done} epochs; nothing to do")
-        return 0
-    if history is None:
-        from nnbook.gan_trainer import GANHistory
-
-        history = GANHistory(
-            iter_per_epoch=max(len(x_train) // args.batch_size, 1), info=wanted
+    try:
+        _, history = run_gan(
+            args.out,
+            dataset=args.dataset,
+            conditional=args.conditional,
+            epochs=args.epochs,
+            seed=args.seed,
+            batch_size=args.batch_size,
+            limit=args.limit,
+            data_home=args.data_home,
+            verbose=not args.quiet,
         )
-    history = train_gan(
-        gan,
-        x_train,
-        t_train if gan.conditional else None,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        history=history,
-        checkpoint=checkpoint,
-        verbose=not args.quiet,
-    )
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     means = history.epoch_means()
     print(
         f"{history.epochs_done} epochs, {sum(history.epoch_seconds):.0f} s of training; "

@@ -531,12 +531,9 @@ def mnist_judge(*, data_home: Any = None, accuracy: bool = False) -> Judge:
     Judge
         With the MNIST training images for the memorisation check.
     """
-    from nnbook.datasets import load_book_params
     from nnbook.models import DeepConvNet
 
-    net = DeepConvNet(dtype=np.float32)
-    net.load_params(load_book_params("deep_convnet_params", revision="2016",
-                                     data_home=data_home))  # fmt: skip
+    net = DeepConvNet.from_book_weights("2016", dtype=np.float32, data_home=data_home)
     (x_train, _), (x_test, t_test) = _load("mnist", data_home)
     acc = net.accuracy(x_test.reshape(-1, 1, 28, 28), t_test) if accuracy else 0.9935
     return Judge.for_network(

@@ -25,7 +25,7 @@ from numpy.typing import ArrayLike
 
 from nnbook.models import GAN
 
-__all__ = ["GANHistory", "load_checkpoint", "save_checkpoint", "train_gan"]
+__all__ = ["GANHistory", "load_checkpoint", "run_gan", "save_checkpoint", "train_gan"]
 
 
 def _to_uint8(images: np.ndarray) -> np.ndarray:
@@ -308,3 +308,102 @@ def train_gan(
         if bar is not None:
             bar.close()
     return history
+
+
+def _load_data(dataset: str, data_home: str | os.PathLike | None):
+    from nnbook.datasets import load_fashion_mnist, load_mnist
+
+    if dataset not in ("mnist", "fashion-mnist"):
+        raise ValueError(f"unknown dataset {dataset!r}; choose 'mnist' or 'fashion-mnist'")
+    loader = load_mnist if dataset == "mnist" else load_fashion_mnist
+    return loader(normalize=True, flatten=True, data_home=data_home)
+
+
+def run_gan(
+    out: str | os.PathLike,
+    *,
+    dataset: str = "mnist",
+    conditional: bool = False,
+    epochs: int = 30,
+    seed: int = 0,
+    batch_size: int = 64,
+    limit: int | None = None,
+    data_home: str | os.PathLike | None = None,
+    verbose: bool = False,
+    **gan_options: Any,
+) -> tuple[GAN, GANHistory]:
+    """Train a GAN in a run folder, resuming its checkpoint if there is one.
+
+    What `nnbook train gan` does, and what the GAN page calls: a run folder `out`
+    holds `checkpoint.npz`, written after every epoch. A run that already has
+    `epochs` epochs is only loaded; a shorter one is resumed; a run made with other
+    settings is refused rather than mixed.
+
+    Book: not in the book.
+
+    Parameters
+    ----------
+    out : str or path-like
+        The run folder.
+    dataset : {'mnist', 'fashion-mnist'}, default='mnist'
+    conditional : bool, default=False
+    epochs : int, default=30
+        Total epochs.
+    seed : int, default=0
+        Seeds the GAN's generator (weights, noise, labels, shuffling).
+    batch_size : int, default=64
+    limit : int, optional
+        Train on the first `limit` images only.
+    data_home : str or path-like, optional
+    verbose : bool, default=False
+        Progress bar.
+    **gan_options
+        Further arguments of [`GAN`][nnbook.models.GAN] (e.g. `lr`), recorded in
+        the run.
+
+    Returns
+    -------
+    (GAN, GANHistory)
+
+    Raises
+    ------
+    ValueError
+        If `out` holds a run made with other settings.
+    """
+    checkpoint = Path(out) / "checkpoint.npz"
+    info = {
+        "dataset": dataset,
+        "conditional": bool(conditional),
+        "seed": int(seed),
+        "batch_size": int(batch_size),
+        "limit": None if limit is None else int(limit),
+        "gan_options": gan_options,
+    }
+    if checkpoint.exists():
+        gan, history = load_checkpoint(checkpoint)
+        if history.info != json.loads(json.dumps(info)):
+            raise ValueError(
+                f"{checkpoint} is a run with {history.info}, not {info}; resume it with "
+                "the same settings, or choose another folder"
+            )
+        if history.epochs_done >= epochs:
+            return gan, history
+    else:
+        gan = GAN(conditional=conditional, rng=seed, **gan_options)
+        history = None
+    (x_train, t_train), _ = _load_data(dataset, data_home)
+    if limit is not None:
+        x_train, t_train = x_train[:limit], t_train[:limit]
+    if history is None:
+        history = GANHistory(iter_per_epoch=len(x_train) // batch_size, info=info)
+    history = train_gan(
+        gan,
+        x_train,
+        t_train if conditional else None,
+        epochs=epochs,
+        batch_size=batch_size,
+        history=history,
+        checkpoint=checkpoint,
+        verbose=verbose,
+    )
+    return gan, history

@@ -323,6 +323,10 @@ class GAN:
         Batch Normalization in the generator's hidden layers.
     alpha : float, default=0.2
         Slope of every leaky ReLU.
+    g_steps : int, default=1
+        Generator updates per discriminator update. More than 1 trains the generator
+        against a discriminator that stands still, which is how the original paper
+        says a GAN collapses (the "Helvetica scenario"): the page demonstrates it.
     rng : numpy.random.Generator or int or None
         The one source of randomness: initial weights, noise, labels, and the
         shuffling done by the training loop.
@@ -375,9 +379,12 @@ class GAN:
         dropout_ratio: float = 0.0,
         use_batchnorm: bool = True,
         alpha: float = 0.2,
+        g_steps: int = 1,
         rng: np.random.Generator | int | None = None,
         dtype: DTypeLike = np.float32,
     ) -> None:
+        if int(g_steps) < 1:
+            raise ValueError(f"g_steps must be at least 1, got {g_steps}")
         if not 0.5 < real_label <= 1.0:
             raise ValueError(
                 f"real_label is the discriminator's target for real images and must be "
@@ -401,6 +408,7 @@ class GAN:
             "dropout_ratio": float(dropout_ratio),
             "use_batchnorm": bool(use_batchnorm),
             "alpha": float(alpha),
+            "g_steps": int(g_steps),
             "dtype": dtype.name,
         }
         self.rng = np.random.default_rng(rng)
@@ -410,6 +418,7 @@ class GAN:
         self.noise_size = int(noise_size)
         self.image_size = int(image_size)
         self.real_label = float(real_label)
+        self.g_steps = int(g_steps)
         self.discriminator = Discriminator(
             self.image_size + self.n_classes,
             discriminator_hidden,
@@ -504,7 +513,8 @@ class GAN:
            `gradient` runs $D$ on its images with the target "real" (the
            non-saturating loss $-\log D(G(z))$) and backpropagates through $D$'s
            `backward` into its own layers. Only the generator's parameters are
-           updated: $D$'s gradients from this pass are thrown away.
+           updated: $D$'s gradients from this pass are thrown away. With
+           `g_steps` > 1 this is repeated on fresh noise.
 
         Parameters
         ----------
@@ -527,10 +537,7 @@ class GAN:
         x = self._to_d(x_real)
         n = len(x)
         cond_real = self._one_hot(t_real, n)
-        z = self.noise(n)
-        fake_labels = self.rng.integers(0, N_CLASSES, n) if self.conditional else None
-        g_in = self._generator_input(z, fake_labels)
-        cond_fake = self._one_hot(fake_labels, n)
+        g_in, cond_fake = self._draw_fakes(n)
 
         # The discriminator's move: real and generated images in one batch.
         x_fake = self.generator.predict(g_in, train_flg=True)
@@ -549,12 +556,21 @@ class GAN:
 
         # The generator's move, through the discriminator's backward.
         G = self.generator
-        grads_g = G.gradient(g_in, cond_fake)
-        loss_g = G.last_loss
-        self._check_finite("generator", loss_g)
-        self.optimizer_g.update(G.params, grads_g)
+        for k in range(self.g_steps):
+            if k:  # further moves (g_steps > 1) on fresh noise
+                g_in, cond_fake = self._draw_fakes(n)
+            grads_g = G.gradient(g_in, cond_fake)
+            loss_g = G.last_loss
+            self._check_finite("generator", loss_g)
+            self.optimizer_g.update(G.params, grads_g)
         self.steps += 1
         return GANStep(float(loss_d), float(loss_g), d_real, d_fake)
+
+    def _draw_fakes(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Draw the generator's input (noise, random labels) and the one-hot labels."""
+        z = self.noise(n)
+        labels = self.rng.integers(0, N_CLASSES, n) if self.conditional else None
+        return self._generator_input(z, labels), self._one_hot(labels, n)
 
     def _check_finite(self, who: str, loss: float) -> None:
         if not math.isfinite(loss):

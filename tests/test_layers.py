@@ -45,14 +45,17 @@ from nnbook.layers import (
     Affine,
     BatchNormalization,
     Convolution,
+    Deconvolution,
     Dropout,
     LeakyRelu,
     MulLayer,
     Pooling,
     Relu,
+    Reshape,
     Sigmoid,
     SigmoidWithLoss,
     SoftmaxWithLoss,
+    SpatialBatchNormalization,
     Tanh,
 )
 
@@ -106,6 +109,12 @@ def _batchnorm(rng: np.random.Generator, x_shape: tuple[int, ...], **kw) -> tupl
     d = int(np.prod(x_shape[1:]))
     gamma, beta = 1.0 + 0.5 * rng.standard_normal(d), rng.standard_normal(d)
     return BatchNormalization(gamma, beta, **kw), 1.0 + rng.standard_normal(x_shape)
+
+
+def _deconv(rng, x_shape, w_shape, stride=1, pad=0) -> tuple:
+    layer = Deconvolution(rng.standard_normal(w_shape), rng.standard_normal(w_shape[1]),
+                          stride, pad)  # fmt: skip
+    return layer, rng.standard_normal(x_shape)
 
 
 def _affine(rng: np.random.Generator, x_shape: tuple[int, ...], m: int = 3) -> tuple:
@@ -217,6 +226,36 @@ CASES = [
         "SigmoidWithLoss-soft",
         lambda rng: (SigmoidWithLoss(), 2 * rng.standard_normal((6,))),
         args=lambda rng, x: (rng.random(x.shape),),
+    ),
+    # ... and the convolutional GAN's: transposed convolution, reshape, per-channel BN
+    Case("Deconvolution", lambda rng: _deconv(rng, (2, 3, 3, 4), (3, 2, 3, 3))),
+    Case(
+        "Deconvolution-stride2-pad1",
+        lambda rng: _deconv(rng, (2, 4, 3, 3), (4, 3, 4, 4), 2, 1),
+    ),
+    Case("Deconvolution-stride3", lambda rng: _deconv(rng, (1, 2, 2, 3), (2, 2, 2, 3), 3)),
+    Case("Reshape", lambda rng: (Reshape((2, 3, 2)), rng.standard_normal((4, 12)))),
+    Case(
+        "SpatialBatchNormalization",
+        lambda rng: (
+            SpatialBatchNormalization(
+                1 + 0.5 * rng.standard_normal(3), rng.standard_normal(3)
+            ),
+            1.0 + rng.standard_normal((4, 3, 2, 3)),
+        ),
+    ),
+    Case(
+        "SpatialBatchNormalization-eval",
+        lambda rng: (
+            SpatialBatchNormalization(
+                1 + 0.5 * rng.standard_normal(3),
+                rng.standard_normal(3),
+                running_mean=rng.standard_normal(3),
+                running_var=0.5 + rng.random(3),
+            ),
+            rng.standard_normal((2, 3, 2, 2)),
+        ),
+        kwargs={"train_flg": False},
     ),
 ]
 
@@ -494,3 +533,24 @@ def test_sigmoid_with_loss_rejects_bad_targets(t, message):
     with pytest.raises(ValueError, match=message):
         layer.forward(np.zeros((3, 1)), t)
     assert layer.y is None  # a refused call changes nothing
+
+
+def test_deconvolution_forward_is_convolution_backward():
+    """The transposed convolution's forward pass is the convolution's dx, and back."""
+    rng = np.random.default_rng(11)
+    W = rng.standard_normal((4, 3, 4, 4))  # conv: 3 channels in, 4 filters
+    conv = Convolution(W, np.zeros(4), stride=2, pad=1)
+    deconv = Deconvolution(W, np.zeros(3), stride=2, pad=1)  # the same W, read (C, FN, ...)
+    x = rng.standard_normal((2, 3, 8, 8))
+    y = conv.forward(x)  # (2, 4, 4, 4)
+    g = rng.standard_normal(y.shape)
+    np.testing.assert_allclose(deconv.forward(g), conv.backward(g), rtol=1e-10)
+    np.testing.assert_allclose(deconv.backward(x), y, rtol=1e-10)
+
+
+def test_spatial_batchnorm_shares_statistics_across_pixels():
+    rng = np.random.default_rng(12)
+    x = rng.standard_normal((5, 3, 4, 4)) * np.array([1.0, 5.0, 0.1])[:, None, None] + 3
+    y = SpatialBatchNormalization(np.ones(3), np.zeros(3)).forward(x)
+    np.testing.assert_allclose(y.mean(axis=(0, 2, 3)), 0, atol=1e-10)
+    np.testing.assert_allclose(y.std(axis=(0, 2, 3)), 1, atol=1e-4)

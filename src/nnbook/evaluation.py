@@ -141,8 +141,12 @@ def class_shares(probs: ArrayLike) -> np.ndarray:
 
 
 def nearest_distances(
-    x: ArrayLike, reference: ArrayLike, *, batch_size: int = 500
-) -> np.ndarray:
+    x: ArrayLike,
+    reference: ArrayLike,
+    *,
+    batch_size: int = 500,
+    return_index: bool = False,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     r"""Return the Euclidean distance of each image to its nearest reference image.
 
     The memorisation check: a generator that copies its training images makes samples
@@ -158,10 +162,13 @@ def nearest_distances(
         The images to search (the training set).
     batch_size : int, default=500
         Rows of `x` compared at once (memory: `batch_size` × M floats).
+    return_index : bool, default=False
+        Also return the index in `reference` of each nearest image.
 
     Returns
     -------
     ndarray of shape (N,), float64
+        The distances; with `return_index`, a tuple (distances, indices).
 
     Notes
     -----
@@ -187,12 +194,16 @@ def nearest_distances(
         )
     b_sq = np.einsum("ij,ij->i", b, b)
     out = np.empty(len(a))
+    index = np.empty(len(a), dtype=np.intp)
     for start in range(0, len(a), batch_size):
         chunk = a[start : start + batch_size]
         d2 = b_sq - 2 * (chunk @ b.T)
         d2 += np.einsum("ij,ij->i", chunk, chunk)[:, None]
-        out[start : start + batch_size] = np.sqrt(np.maximum(d2.min(axis=1), 0.0))
-    return out
+        nearest = d2.argmin(axis=1)
+        index[start : start + batch_size] = nearest
+        d_min = d2[np.arange(len(chunk)), nearest]
+        out[start : start + batch_size] = np.sqrt(np.maximum(d_min, 0.0))
+    return (out, index) if return_index else out
 
 
 @dataclass

@@ -50,6 +50,9 @@ class GANHistory:
         epoch (entry $e$ after $e$ epochs), pixels 0-255.
     epoch_seconds : list of float
         Wall time of each epoch.
+    epoch_cpu_seconds : list of float
+        Processor time of each epoch (`time.process_time`): on a busy machine this,
+        not the wall time, is what the epoch would take alone (one BLAS thread).
     info : dict
         What the run was: dataset, batch size, seed (free-form, kept in checkpoints).
 
@@ -72,6 +75,7 @@ class GANHistory:
     iter_per_epoch: int = 1
     fixed_samples: list[np.ndarray] = field(default_factory=list)
     epoch_seconds: list[float] = field(default_factory=list)
+    epoch_cpu_seconds: list[float] = field(default_factory=list)
     info: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -103,6 +107,7 @@ class GANHistory:
             "history/d_fake": np.asarray(self.d_fake_list, dtype=np.float32),
             "history/fixed_samples": np.asarray(self.fixed_samples, dtype=np.uint8),
             "history/epoch_seconds": np.asarray(self.epoch_seconds, dtype=np.float64),
+            "history/epoch_cpu_seconds": np.asarray(self.epoch_cpu_seconds, np.float64),
             "history/meta": np.array(
                 json.dumps({"iter_per_epoch": self.iter_per_epoch, "info": self.info})
             ),
@@ -120,6 +125,7 @@ class GANHistory:
             iter_per_epoch=int(meta["iter_per_epoch"]),
             fixed_samples=list(arrays["history/fixed_samples"]),
             epoch_seconds=arrays["history/epoch_seconds"].tolist(),
+            epoch_cpu_seconds=arrays["history/epoch_cpu_seconds"].tolist(),
             info=dict(meta["info"]),
         )
 
@@ -279,7 +285,7 @@ def train_gan(
         bar = tqdm(total=total, desc="GAN", unit="step")
     try:
         for epoch in range(history.epochs_done, epochs):
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             order = gan.rng.permutation(len(x_train))
             for k in range(iter_per_epoch):
                 idx = order[k * batch_size : (k + 1) * batch_size]
@@ -302,6 +308,7 @@ def train_gan(
                         )
             history.fixed_samples.append(_to_uint8(gan.fixed_samples()))
             history.epoch_seconds.append(time.perf_counter() - start)
+            history.epoch_cpu_seconds.append(time.process_time() - cpu_start)
             if checkpoint is not None:
                 save_checkpoint(checkpoint, gan, history)
     finally:

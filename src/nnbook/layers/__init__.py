@@ -11,6 +11,7 @@ from nnbook.layers._base import Layer, LossLayer
 from nnbook.layers._basic import AddLayer, MulLayer
 from nnbook.layers._batchnorm import BatchNormalization
 from nnbook.layers._convolution import Convolution
+from nnbook.layers._deconvolution import Deconvolution, Reshape, SpatialBatchNormalization
 from nnbook.layers._dropout import Dropout
 from nnbook.layers._gan_activation import LeakyRelu, Tanh
 from nnbook.layers._pooling import Pooling
@@ -22,6 +23,7 @@ __all__ = [
     "Affine",
     "BatchNormalization",
     "Convolution",
+    "Deconvolution",
     "Dropout",
     "Layer",
     "LeakyRelu",
@@ -29,8 +31,10 @@ __all__ = [
     "MulLayer",
     "Pooling",
     "Relu",
+    "Reshape",
     "Sigmoid",
     "SigmoidWithLoss",
     "SoftmaxWithLoss",
+    "SpatialBatchNormalization",
     "Tanh",
 ]

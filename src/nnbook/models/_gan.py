@@ -32,11 +32,6 @@ __all__ = ["GAN", "AdversarialLoss", "Discriminator", "GANStep", "Generator"]
 N_CLASSES = 10
 
 
-def _leaky_he(n: int, alpha: float) -> float:
-    r"""He's scale for a leaky ReLU with slope `alpha`: $\sqrt{2 / ((1 + α^2) n)}$."""
-    return math.sqrt(2.0 / ((1.0 + alpha**2) * n))
-
-
 class Discriminator(Network):
     r"""The GAN's critic: an MLP that scores how real an image looks.
 
@@ -57,6 +52,9 @@ class Discriminator(Network):
         Slope of the leaky ReLUs.
     dropout_ratio : float, default=0
         Dropout after each hidden activation when positive.
+    weight_init_std : float or {'he', 'xavier', ...}, default=0.02
+        Standard deviation of the initial weights (see
+        [`init_weight`][nnbook.initializers.init_weight]); 0.02 as in DCGAN.
     rng : numpy.random.Generator or int or None
         Source of the initial weights and of the Dropout masks.
     dtype : dtype, default=float32
@@ -79,6 +77,7 @@ class Discriminator(Network):
         *,
         alpha: float = 0.2,
         dropout_ratio: float = 0.0,
+        weight_init_std: float | str = 0.02,
         rng: np.random.Generator | int | None = None,
         dtype: DTypeLike = np.float32,
     ) -> None:
@@ -87,7 +86,7 @@ class Discriminator(Network):
         sizes = [int(input_size), *map(int, hidden_size_list), 1]
         layers: dict = {}
         for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes), 1):
-            W = init_weight((n_in, n_out), _leaky_he(n_in, alpha), rng=rng, dtype=dtype)
+            W = init_weight((n_in, n_out), weight_init_std, rng=rng, dtype=dtype)
             layers[f"Affine{i}"] = Affine(W, np.zeros(n_out, dtype=dtype))
             if i < len(sizes) - 1:
                 layers[f"LeakyRelu{i}"] = LeakyRelu(alpha)
@@ -215,6 +214,8 @@ class Generator(Network):
         Slope of the leaky ReLUs.
     use_batchnorm : bool, default=True
         Batch Normalization after each hidden Affine.
+    weight_init_std : float or {'he', 'xavier', ...}, default=0.02
+        Standard deviation of the initial weights; 0.02 as in DCGAN.
     rng : numpy.random.Generator or int or None
         Source of the initial weights.
     dtype : dtype, default=float32
@@ -240,6 +241,7 @@ class Generator(Network):
         *,
         alpha: float = 0.2,
         use_batchnorm: bool = True,
+        weight_init_std: float | str = 0.02,
         rng: np.random.Generator | int | None = None,
         dtype: DTypeLike = np.float32,
     ) -> None:
@@ -249,8 +251,7 @@ class Generator(Network):
         layers: dict = {}
         last = len(sizes) - 1
         for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes), 1):
-            scale = _leaky_he(n_in, alpha) if i > 1 else math.sqrt(1.0 / n_in)
-            W = init_weight((n_in, n_out), scale, rng=rng, dtype=dtype)
+            W = init_weight((n_in, n_out), weight_init_std, rng=rng, dtype=dtype)
             layers[f"Affine{i}"] = Affine(W, np.zeros(n_out, dtype=dtype))
             if i < last:
                 if use_batchnorm:
@@ -323,6 +324,11 @@ class GAN:
         Batch Normalization in the generator's hidden layers.
     alpha : float, default=0.2
         Slope of every leaky ReLU.
+    weight_init_std : float or str, default=0.02
+        Standard deviation of every initial weight. 0.02, as in DCGAN (Radford et
+        al., 2015), is small beside what Adam's steps of about `lr` add up to, so that
+        the discriminator's input gradient soon reflects what it has learnt rather
+        than its random start (He's larger scale leaves speckled images for epochs).
     g_steps : int, default=1
         Generator updates per discriminator update. More than 1 trains the generator
         against a discriminator that stands still, which is how the original paper
@@ -379,6 +385,7 @@ class GAN:
         dropout_ratio: float = 0.0,
         use_batchnorm: bool = True,
         alpha: float = 0.2,
+        weight_init_std: float | str = 0.02,
         g_steps: int = 1,
         rng: np.random.Generator | int | None = None,
         dtype: DTypeLike = np.float32,
@@ -408,6 +415,7 @@ class GAN:
             "dropout_ratio": float(dropout_ratio),
             "use_batchnorm": bool(use_batchnorm),
             "alpha": float(alpha),
+            "weight_init_std": weight_init_std,
             "g_steps": int(g_steps),
             "dtype": dtype.name,
         }
@@ -424,6 +432,7 @@ class GAN:
             discriminator_hidden,
             alpha=alpha,
             dropout_ratio=dropout_ratio,
+            weight_init_std=weight_init_std,
             rng=self.rng,
             dtype=dtype,
         )
@@ -434,6 +443,7 @@ class GAN:
             self.image_size,
             alpha=alpha,
             use_batchnorm=use_batchnorm,
+            weight_init_std=weight_init_std,
             rng=self.rng,
             dtype=dtype,
         )
@@ -631,6 +641,45 @@ class GAN:
             g_in = self._generator_input(z[sl], None if labels is None else labels[sl])
             out[sl] = self.generator.predict(g_in, train_flg=False)
         return (out + 1) / 2
+
+    def latent_walk(
+        self,
+        z_start: ArrayLike,
+        z_end: ArrayLike,
+        steps: int = 10,
+        labels: ArrayLike | None = None,
+    ) -> np.ndarray:
+        r"""Return the images along a path through the noise space from one $z$ to another.
+
+        The path is spherical (Shoemake's slerp): for $t$ from 0 to 1,
+        $z_t = \frac{\sin((1-t)\theta)}{\sin\theta} z_0 +
+        \frac{\sin(t\theta)}{\sin\theta} z_1$, with $\theta$ the angle between
+        $z_0$ and $z_1$. A straight line would pass through points much nearer the
+        origin than any $z$ the generator saw in training (in 100 dimensions
+        nearly all the normal distribution's mass lies near the sphere of radius 10).
+
+        Parameters
+        ----------
+        z_start, z_end : array_like of shape (noise_size,)
+        steps : int, default=10
+            Images along the path, both ends included.
+        labels : int or array_like of shape (steps,), optional
+            For a conditional GAN.
+
+        Returns
+        -------
+        ndarray of shape (steps, 784)
+        """
+        z0 = np.asarray(z_start, dtype=np.float64)
+        z1 = np.asarray(z_end, dtype=np.float64)
+        t = np.linspace(0.0, 1.0, int(steps))[:, None]
+        cos = np.dot(z0, z1) / (np.linalg.norm(z0) * np.linalg.norm(z1))
+        theta = np.arccos(np.clip(cos, -1.0, 1.0))
+        if theta < 1e-6:
+            path = (1 - t) * z0 + t * z1
+        else:
+            path = (np.sin((1 - t) * theta) * z0 + np.sin(t * theta) * z1) / np.sin(theta)
+        return self.sample(z=path, labels=labels)
 
     def fixed_samples(self) -> np.ndarray:
         """Return the images of `fixed_z` (and `fixed_labels`): shape (100, 784)."""

@@ -5,6 +5,7 @@ layer, with its parameters in a `params` dict shared by reference with its layer
 one implementation of `predict`, `loss`, `accuracy`, `gradient` and `backward`.
 """
 
+from nnbook.models._dcgan import ConvDiscriminator, ConvGenerator
 from nnbook.models._deep_conv_net import DeepConvNet
 from nnbook.models._gan import GAN, AdversarialLoss, Discriminator, GANStep, Generator
 from nnbook.models._multi_layer_net import MultiLayerNet
@@ -18,6 +19,8 @@ from nnbook.models._two_layer_net import SigmoidTwoLayerNet, TwoLayerNet
 __all__ = [
     "GAN",
     "AdversarialLoss",
+    "ConvDiscriminator",
+    "ConvGenerator",
     "DeepConvNet",
     "Discriminator",
     "GANStep",

@@ -23,6 +23,7 @@ from nnbook.layers import (
     SigmoidWithLoss,
     Tanh,
 )
+from nnbook.models._dcgan import ConvDiscriminator, ConvGenerator, with_labels
 from nnbook.models._network import Network, check_float_dtype
 from nnbook.optimizers import Adam
 
@@ -154,21 +155,21 @@ class AdversarialLoss(LossLayer):
 
         Parameters
         ----------
-        x : ndarray of shape (N, P)
-            Generated images, flattened, in the discriminator's scale.
+        x : ndarray of shape (N, P) or (N, C, H, W)
+            Generated images, in the discriminator's scale and layout.
         t : ndarray of shape (N, K)
-            One-hot labels the images were generated for (K = 0: none).
+            One-hot labels the images were generated for (K = 0: none), appended as
+            columns or as constant maps (see `with_labels`).
 
         Returns
         -------
         scalar
         """
-        x2 = x.reshape(len(x), -1)
         t = np.asarray(t, dtype=x.dtype).reshape(len(x), -1)
-        d_in = np.concatenate([x2, t], axis=1) if t.shape[1] else x2
+        d_in = with_labels(x, t)
         real = np.ones((len(x), 1), dtype=x.dtype)
         loss = self.discriminator.loss(d_in, real)
-        self._n_pixels = x2.shape[1]
+        self._n_pixels = x.shape[1]  # columns (flat images) or channels (maps)
         self.y = self.discriminator.last_layer.y
         self.t, self.loss = t.copy(), loss
         return loss
@@ -182,7 +183,7 @@ class AdversarialLoss(LossLayer):
 
         Returns
         -------
-        ndarray of shape (N, P)
+        ndarray of the images' shape
         """
         (n_pixels,) = self._require("_n_pixels")
         self._check_scalar_dout(dout)
@@ -307,8 +308,15 @@ class GAN:
         Size of $z$, drawn from a standard normal distribution.
     image_size : int, default=784
         Pixels per image (28×28).
-    generator_hidden, discriminator_hidden : sequence of int
-        Hidden layer sizes; default (256, 512) and (512, 256).
+    architecture : {'mlp', 'conv'}, default='mlp'
+        'mlp': [`Generator`][nnbook.models.Generator] and
+        [`Discriminator`][nnbook.models.Discriminator], fully connected. 'conv':
+        [`ConvGenerator`][nnbook.models.ConvGenerator] (transposed convolutions) and
+        [`ConvDiscriminator`][nnbook.models.ConvDiscriminator] (strided
+        convolutions), as in DCGAN; 28×28 images only.
+    generator_hidden, discriminator_hidden : sequence of int, optional
+        Hidden layer sizes (mlp; default (256, 512) and (512, 256)) or channels
+        (conv; default (64, 32) and (32, 64)).
     lr : float, default=2e-4
         Adam's learning rate, for both networks.
     beta1 : float, default=0.5
@@ -366,7 +374,7 @@ class GAN:
     >>> x_real = np.random.default_rng(1).random((16, 784))
     >>> step = gan.train_step(x_real)
     >>> print(gan.steps, round(step.loss_d, 4), round(step.loss_g, 4))
-    1 1.6058 0.4729
+    1 1.3779 0.6918
     >>> print(gan.sample(4).shape)
     (4, 784)
     """
@@ -377,8 +385,9 @@ class GAN:
         conditional: bool = False,
         noise_size: int = 100,
         image_size: int = 784,
-        generator_hidden: Sequence[int] = (256, 512),
-        discriminator_hidden: Sequence[int] = (512, 256),
+        architecture: str = "mlp",
+        generator_hidden: Sequence[int] | None = None,
+        discriminator_hidden: Sequence[int] | None = None,
         lr: float = 2e-4,
         beta1: float = 0.5,
         real_label: float = 0.9,
@@ -392,6 +401,15 @@ class GAN:
     ) -> None:
         if int(g_steps) < 1:
             raise ValueError(f"g_steps must be at least 1, got {g_steps}")
+        if architecture not in ("mlp", "conv"):
+            raise ValueError(f"architecture must be 'mlp' or 'conv', got {architecture!r}")
+        if architecture == "conv" and int(image_size) != 784:
+            raise ValueError("the convolutional GAN makes 28×28 images: image_size=784")
+        conv = architecture == "conv"
+        if generator_hidden is None:
+            generator_hidden = (64, 32) if conv else (256, 512)
+        if discriminator_hidden is None:
+            discriminator_hidden = (32, 64) if conv else (512, 256)
         if not 0.5 < real_label <= 1.0:
             raise ValueError(
                 f"real_label is the discriminator's target for real images and must be "
@@ -407,6 +425,7 @@ class GAN:
             "conditional": bool(conditional),
             "noise_size": int(noise_size),
             "image_size": int(image_size),
+            "architecture": architecture,
             "generator_hidden": [int(n) for n in generator_hidden],
             "discriminator_hidden": [int(n) for n in discriminator_hidden],
             "lr": float(lr),
@@ -427,26 +446,39 @@ class GAN:
         self.image_size = int(image_size)
         self.real_label = float(real_label)
         self.g_steps = int(g_steps)
-        self.discriminator = Discriminator(
-            self.image_size + self.n_classes,
-            discriminator_hidden,
-            alpha=alpha,
-            dropout_ratio=dropout_ratio,
-            weight_init_std=weight_init_std,
-            rng=self.rng,
-            dtype=dtype,
-        )
-        self.generator = Generator(
-            self.discriminator,
-            self.noise_size + self.n_classes,
-            generator_hidden,
-            self.image_size,
-            alpha=alpha,
-            use_batchnorm=use_batchnorm,
-            weight_init_std=weight_init_std,
-            rng=self.rng,
-            dtype=dtype,
-        )
+        self.architecture = architecture
+        common = {"alpha": alpha, "weight_init_std": weight_init_std, "rng": self.rng,
+                  "dtype": dtype}  # fmt: skip
+        self.discriminator: Network
+        self.generator: Network
+        if conv:
+            self._image_shape: tuple[int, ...] = (1, 28, 28)
+            self.discriminator = ConvDiscriminator(
+                1 + self.n_classes, discriminator_hidden, **common
+            )
+            self.generator = ConvGenerator(
+                AdversarialLoss(self.discriminator),
+                self.noise_size + self.n_classes,
+                generator_hidden,
+                use_batchnorm=use_batchnorm,
+                **common,
+            )
+        else:
+            self._image_shape = (self.image_size,)
+            self.discriminator = Discriminator(
+                self.image_size + self.n_classes,
+                discriminator_hidden,
+                dropout_ratio=dropout_ratio,
+                **common,
+            )
+            self.generator = Generator(
+                self.discriminator,
+                self.noise_size + self.n_classes,
+                generator_hidden,
+                self.image_size,
+                use_batchnorm=use_batchnorm,
+                **common,
+            )
         self.optimizer_g = Adam(lr=lr, beta1=beta1)
         self.optimizer_d = Adam(lr=lr, beta1=beta1)
         self.fixed_z = self.noise(100)
@@ -499,7 +531,7 @@ class GAN:
         return np.concatenate([z, self._one_hot(labels, len(z))], axis=1)
 
     def _to_d(self, x: ArrayLike) -> np.ndarray:
-        """Map images with pixels in [0, 1] to the generator's range [-1, 1]."""
+        """Map images with pixels in [0, 1] to the generator's range and layout."""
         x = np.asarray(x)
         x = x.reshape(len(x), -1)
         if x.shape[1] != self.image_size:
@@ -507,7 +539,7 @@ class GAN:
                 f"expected images of {self.image_size} pixels, shape (N, "
                 f"{self.image_size}) or (N, 1, 28, 28), got {x.shape}"
             )
-        return x.astype(self.dtype) * 2 - 1
+        return (x.astype(self.dtype) * 2 - 1).reshape(len(x), *self._image_shape)
 
     # -- training ----------------------------------------------------------------------
 
@@ -551,9 +583,7 @@ class GAN:
 
         # The discriminator's move: real and generated images in one batch.
         x_fake = self.generator.predict(g_in, train_flg=True)
-        d_in = np.concatenate(
-            [np.concatenate([x, cond_real], axis=1), np.concatenate([x_fake, cond_fake], 1)]
-        )
+        d_in = np.concatenate([with_labels(x, cond_real), with_labels(x_fake, cond_fake)])
         targets = np.zeros((2 * n, 1), dtype=self.dtype)
         targets[:n] = self.real_label
         D = self.discriminator
@@ -639,7 +669,7 @@ class GAN:
         for start in range(0, n, batch_size):
             sl = slice(start, start + batch_size)
             g_in = self._generator_input(z[sl], None if labels is None else labels[sl])
-            out[sl] = self.generator.predict(g_in, train_flg=False)
+            out[sl] = self.generator.predict(g_in, train_flg=False).reshape(len(g_in), -1)
         return (out + 1) / 2
 
     def latent_walk(

@@ -19,7 +19,14 @@ from nnbook.evaluation import (
 )
 from nnbook.gan_trainer import GANHistory, load_checkpoint, save_checkpoint, train_gan
 from nnbook.gradient_check import check_model_gradient
-from nnbook.models import GAN, AdversarialLoss, Discriminator, Generator
+from nnbook.models import (
+    GAN,
+    AdversarialLoss,
+    ConvDiscriminator,
+    ConvGenerator,
+    Discriminator,
+    Generator,
+)
 
 TINY = {"noise_size": 8, "generator_hidden": [16], "discriminator_hidden": [16]}
 
@@ -87,6 +94,32 @@ def test_generator_gradient_through_the_discriminator_matches_numerical():
                                atol=1e-12)  # fmt: skip
     del errors["b1"]
     assert max(errors.values()) < 1e-6, errors
+
+
+def test_conv_generator_gradient_through_the_conv_discriminator_matches_numerical():
+    """The same check for the convolutional networks, on 8×8 images to stay quick."""
+    d = ConvDiscriminator(1 + 10, [2, 3], image_size=8, weight_init_std=0.5, rng=4,
+                          dtype=np.float64)  # fmt: skip
+    g = ConvGenerator(AdversarialLoss(d), 2 + 10, [3, 2], image_size=8,
+                      weight_init_std=0.5, rng=5, dtype=np.float64)  # fmt: skip
+    labels = np.eye(10)[[1, 7, 7]]
+    g_in = np.concatenate([np.random.default_rng(6).standard_normal((3, 2)), labels], 1)
+    errors = check_model_gradient(g, g_in, labels)
+    # Deconv1's bias, one per channel, feeds a per-channel BatchNorm: zero both ways.
+    np.testing.assert_allclose(g.gradient(g_in, labels)["b2"], 0, atol=1e-12)
+    del errors["b2"]
+    assert max(errors.values()) < 1e-6, errors
+
+
+def test_conv_gan_trains_and_samples():
+    gan = GAN(architecture="conv", conditional=True, noise_size=8,
+              generator_hidden=[4, 4], discriminator_hidden=[4, 4], rng=0)  # fmt: skip
+    step = gan.train_step(real_batch(8), np.arange(8))
+    assert np.isfinite([step.loss_d, step.loss_g]).all()
+    assert gan.sample(5, labels=3).shape == (5, 784)
+    assert gan.generator.predict(gan._generator_input(gan.noise(2), [0, 1])).shape == (
+        2, 1, 28, 28,
+    )  # fmt: skip
 
 
 def test_adversarial_loss_is_the_non_saturating_loss_and_returns_d_dx():

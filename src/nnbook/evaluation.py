@@ -31,6 +31,7 @@ __all__ = [
     "evaluate_gan",
     "fashion_judge",
     "format_reports",
+    "gan_results_markdown",
     "inception_score",
     "judge_for",
     "mnist_judge",
@@ -695,3 +696,74 @@ def evaluate_gan(
                           copy_distance=real.nn_distance_p01)  # fmt: skip
     real.copy_distance = real.nn_distance_p01
     return {"GAN": fake, "real test images": real}
+
+
+def gan_results_markdown(results: Mapping[str, Any]) -> str:
+    """Return the results page's GAN rows: each target beside the run's and the ceiling.
+
+    Parameters
+    ----------
+    results : mapping
+        What the GAN page stores in `docs/gan_results.json`: for each run
+        (`"mnist"`, `"mnist-conditional"`, `"fashion-conditional"`), its `epochs`,
+        `cpu_minutes`, and the judge's reports `model` and `real` as dicts.
+
+    Returns
+    -------
+    str
+        A Markdown table.
+
+    Examples
+    --------
+    >>> from nnbook.evaluation import JudgeReport, gan_results_markdown
+    >>> real = JudgeReport(n=10, inception_score=9.5, inception_score_std=0.1,
+    ...                    class_shares=[0.1] * 10, mean_top_probability=0.99,
+    ...                    conditional_accuracy=0.99).to_dict()
+    >>> model = dict(real, inception_score=8.5, conditional_accuracy=None)
+    >>> table = gan_results_markdown({"mnist": {"epochs": 20, "cpu_minutes": 12.5,
+    ...                                         "model": model, "real": real}})
+    >>> print(table.splitlines()[2])
+    | unconditional MNIST | Inception Score (judge: DeepConvNet) | ≥ 8.0 | 8.50 | 9.50 |
+    """
+    titles = {
+        "mnist": "unconditional MNIST",
+        "mnist-conditional": "conditional MNIST",
+        "fashion-conditional": "conditional Fashion-MNIST",
+    }
+    rows = ["| run | what | target | ours | real test images |", "|---|---|---|---|---|"]
+
+    def shares(report: Mapping[str, Any]) -> str:
+        return f"{min(report['class_shares']):.1%} – {max(report['class_shares']):.1%}"
+
+    for key, title in titles.items():
+        if key not in results:
+            continue
+        run = results[key]
+        model, real = run["model"], run["real"]
+        judge = "DeepConvNet" if key.startswith("mnist") else "SimpleConvNet"
+        rows.append(
+            f"| {title} | Inception Score (judge: {judge}) | "
+            f"{'≥ 8.0' if key == 'mnist' else '—'} | {model['inception_score']:.2f} | "
+            f"{real['inception_score']:.2f} |"
+        )
+        rows.append(
+            f"| {title} | share of each class | {'5 % – 15 %' if key == 'mnist' else '—'} "
+            f"| {shares(model)} | {shares(real)} |"
+        )
+        if model.get("conditional_accuracy") is not None:
+            target = "≥ 95 %" if key == "mnist-conditional" else "—"
+            ours, ceiling = model["conditional_accuracy"], real["conditional_accuracy"]
+            rows.append(
+                f"| {title} | read as the requested class | {target} | {ours:.2%} | "
+                f"{ceiling:.2%} |"
+            )
+        if model.get("near_copies") is not None:
+            rows.append(
+                f"| {title} | near copies of training images | ≤ 1 % (test images: 1 %) | "
+                f"{model['near_copies']:.2%} | 1.00% |"
+            )
+        rows.append(
+            f"| {title} | training: epochs, processor minutes | < 20 min | "
+            f"{run['epochs']}, {run['cpu_minutes']:.1f} | — |"
+        )
+    return "\n".join(rows)

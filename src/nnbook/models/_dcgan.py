@@ -60,8 +60,9 @@ def with_labels(x: np.ndarray, one_hot: np.ndarray) -> np.ndarray:
 class ConvDiscriminator(Network):
     r"""The convolutional GAN's critic: strided convolutions, then one score.
 
-    Convolution (4×4, stride 2, pad 1) → LeakyReLU, twice (28×28 → 14×14 → 7×7), then
-    an Affine layer to one score per image and
+    Convolution (4×4, stride 2, pad 1) → LeakyReLU, then Convolution → per-channel
+    Batch Normalization → LeakyReLU (28×28 → 14×14 → 7×7), then an Affine layer to
+    one score per image and
     [`SigmoidWithLoss`][nnbook.layers.SigmoidWithLoss]. The strided convolutions do
     what pooling does in chapter 7's networks, but with learnt weights (Radford et
     al.). A conditional discriminator gets the one-hot label as extra constant input
@@ -76,6 +77,10 @@ class ConvDiscriminator(Network):
     channels : sequence of int, default=(32, 64)
         Filters of the two convolutions.
     image_size : int, default=28
+    use_batchnorm : bool, default=True
+        Batch Normalization after every convolution but the first, as in DCGAN. The
+        GAN feeds real and generated batches separately, so each is normalised by
+        its own statistics.
     alpha : float, default=0.2
     weight_init_std : float, default=0.02
     rng : numpy.random.Generator or int or None
@@ -87,7 +92,7 @@ class ConvDiscriminator(Network):
     >>> from nnbook.models import ConvDiscriminator
     >>> d = ConvDiscriminator(rng=0)
     >>> print(list(d.layers))
-    ['Conv1', 'LeakyRelu1', 'Conv2', 'LeakyRelu2', 'Affine1']
+    ['Conv1', 'LeakyRelu1', 'Conv2', 'BatchNorm2', 'LeakyRelu2', 'Affine1']
     >>> print(d.predict(np.zeros((2, 1, 28, 28))).shape)
     (2, 1)
     """
@@ -98,6 +103,7 @@ class ConvDiscriminator(Network):
         channels: Sequence[int] = (32, 64),
         image_size: int = 28,
         *,
+        use_batchnorm: bool = True,
         alpha: float = 0.2,
         weight_init_std: float = 0.02,
         rng: np.random.Generator | int | None = None,
@@ -110,6 +116,10 @@ class ConvDiscriminator(Network):
         for i, c_out in enumerate(map(int, channels), 1):
             W = init_weight((c_out, c_in, 4, 4), weight_init_std, rng=rng, dtype=dtype)
             layers[f"Conv{i}"] = Convolution(W, np.zeros(c_out, dtype=dtype), 2, 1)
+            if use_batchnorm and i > 1:
+                layers[f"BatchNorm{i}"] = SpatialBatchNormalization(
+                    np.ones(c_out, dtype=dtype), np.zeros(c_out, dtype=dtype)
+                )
             layers[f"LeakyRelu{i}"] = LeakyRelu(alpha)
             c_in, size = c_out, size // 2
         W = init_weight((c_in * size * size, 1), weight_init_std, rng=rng, dtype=dtype)
@@ -138,6 +148,10 @@ class ConvGenerator(Network):
         Channels of the 7×7 and the 14×14 maps.
     image_size : int, default=28
         Output images are `image_size` square, one channel (a multiple of 4).
+    output_shape : tuple of int, optional
+        The shape of one image as the discriminator takes it: default
+        (1, image_size, image_size); (image_size², ) for a fully connected one
+        appends a `Reshape` layer.
     alpha, weight_init_std, use_batchnorm, rng, dtype
         As for [`Generator`][nnbook.models.Generator].
 
@@ -159,6 +173,7 @@ class ConvGenerator(Network):
         channels: Sequence[int] = (64, 32),
         image_size: int = 28,
         *,
+        output_shape: tuple[int, ...] | None = None,
         alpha: float = 0.2,
         use_batchnorm: bool = True,
         weight_init_std: float = 0.02,
@@ -185,4 +200,7 @@ class ConvGenerator(Network):
             W = init_weight((c_in, c_out, 4, 4), weight_init_std, rng=rng, dtype=dtype)
             layers[f"Deconv{i}"] = Deconvolution(W, np.zeros(c_out, dtype=dtype), 2, 1)
         layers["Tanh"] = Tanh()
+        size = int(image_size)
+        if output_shape is not None and tuple(output_shape) != (1, size, size):
+            layers["Reshape2"] = Reshape(tuple(output_shape))
         super().__init__(layers, loss_layer, dtype=dtype)

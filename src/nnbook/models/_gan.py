@@ -20,6 +20,7 @@ from nnbook.layers import (
     Dropout,
     LeakyRelu,
     LossLayer,
+    Reshape,
     SigmoidWithLoss,
     Tanh,
 )
@@ -215,6 +216,9 @@ class Generator(Network):
         Slope of the leaky ReLUs.
     use_batchnorm : bool, default=True
         Batch Normalization after each hidden Affine.
+    output_shape : tuple of int, optional
+        The shape of one image as the discriminator takes it, e.g. (1, 28, 28) for a
+        convolutional one (a `Reshape` layer is appended); default flat rows.
     weight_init_std : float or {'he', 'xavier', ...}, default=0.02
         Standard deviation of the initial weights; 0.02 as in DCGAN.
     rng : numpy.random.Generator or int or None
@@ -242,6 +246,7 @@ class Generator(Network):
         *,
         alpha: float = 0.2,
         use_batchnorm: bool = True,
+        output_shape: tuple[int, ...] | None = None,
         weight_init_std: float | str = 0.02,
         rng: np.random.Generator | int | None = None,
         dtype: DTypeLike = np.float32,
@@ -261,6 +266,8 @@ class Generator(Network):
                     )
                 layers[f"LeakyRelu{i}"] = LeakyRelu(alpha)
         layers["Tanh"] = Tanh()
+        if output_shape is not None and tuple(output_shape) != (int(output_size),):
+            layers["Reshape"] = Reshape(tuple(output_shape))
         super().__init__(layers, AdversarialLoss(discriminator), dtype=dtype)
 
 
@@ -308,15 +315,15 @@ class GAN:
         Size of $z$, drawn from a standard normal distribution.
     image_size : int, default=784
         Pixels per image (28×28).
-    architecture : {'mlp', 'conv'}, default='mlp'
-        'mlp': [`Generator`][nnbook.models.Generator] and
-        [`Discriminator`][nnbook.models.Discriminator], fully connected. 'conv':
-        [`ConvGenerator`][nnbook.models.ConvGenerator] (transposed convolutions) and
-        [`ConvDiscriminator`][nnbook.models.ConvDiscriminator] (strided
-        convolutions), as in DCGAN; 28×28 images only.
+    g_arch, d_arch : {'mlp', 'conv'}, default='mlp'
+        The generator: [`Generator`][nnbook.models.Generator] (fully connected) or
+        [`ConvGenerator`][nnbook.models.ConvGenerator] (transposed convolutions). The
+        discriminator: [`Discriminator`][nnbook.models.Discriminator] (fully
+        connected) or [`ConvDiscriminator`][nnbook.models.ConvDiscriminator] (strided
+        convolutions, as in DCGAN). 'conv' needs 28×28 images.
     generator_hidden, discriminator_hidden : sequence of int, optional
-        Hidden layer sizes (mlp; default (256, 512) and (512, 256)) or channels
-        (conv; default (64, 32) and (32, 64)).
+        Hidden layer sizes ('mlp'; default (256, 512) and (512, 256)) or channels
+        ('conv'; default (64, 32) and (32, 64)).
     lr : float, default=2e-4
         Adam's learning rate, for both networks.
     beta1 : float, default=0.5
@@ -385,7 +392,8 @@ class GAN:
         conditional: bool = False,
         noise_size: int = 100,
         image_size: int = 784,
-        architecture: str = "mlp",
+        g_arch: str = "mlp",
+        d_arch: str = "mlp",
         generator_hidden: Sequence[int] | None = None,
         discriminator_hidden: Sequence[int] | None = None,
         lr: float = 2e-4,
@@ -401,15 +409,17 @@ class GAN:
     ) -> None:
         if int(g_steps) < 1:
             raise ValueError(f"g_steps must be at least 1, got {g_steps}")
-        if architecture not in ("mlp", "conv"):
-            raise ValueError(f"architecture must be 'mlp' or 'conv', got {architecture!r}")
-        if architecture == "conv" and int(image_size) != 784:
-            raise ValueError("the convolutional GAN makes 28×28 images: image_size=784")
-        conv = architecture == "conv"
+        for name, arch in (("g_arch", g_arch), ("d_arch", d_arch)):
+            if arch not in ("mlp", "conv"):
+                raise ValueError(f"{name} must be 'mlp' or 'conv', got {arch!r}")
+        if "conv" in (g_arch, d_arch) and int(image_size) != 784:
+            raise ValueError(
+                "convolutional networks here take 28×28 images: image_size=784"
+            )
         if generator_hidden is None:
-            generator_hidden = (64, 32) if conv else (256, 512)
+            generator_hidden = (64, 32) if g_arch == "conv" else (256, 512)
         if discriminator_hidden is None:
-            discriminator_hidden = (32, 64) if conv else (512, 256)
+            discriminator_hidden = (32, 64) if d_arch == "conv" else (512, 256)
         if not 0.5 < real_label <= 1.0:
             raise ValueError(
                 f"real_label is the discriminator's target for real images and must be "
@@ -425,7 +435,8 @@ class GAN:
             "conditional": bool(conditional),
             "noise_size": int(noise_size),
             "image_size": int(image_size),
-            "architecture": architecture,
+            "g_arch": g_arch,
+            "d_arch": d_arch,
             "generator_hidden": [int(n) for n in generator_hidden],
             "discriminator_hidden": [int(n) for n in discriminator_hidden],
             "lr": float(lr),
@@ -446,36 +457,45 @@ class GAN:
         self.image_size = int(image_size)
         self.real_label = float(real_label)
         self.g_steps = int(g_steps)
-        self.architecture = architecture
+        self.g_arch, self.d_arch = g_arch, d_arch
         common = {"alpha": alpha, "weight_init_std": weight_init_std, "rng": self.rng,
                   "dtype": dtype}  # fmt: skip
+        # Images travel in the discriminator's layout: flat rows, or one-channel maps.
+        self._image_shape: tuple[int, ...] = (
+            (1, 28, 28) if d_arch == "conv" else (self.image_size,)
+        )
         self.discriminator: Network
-        self.generator: Network
-        if conv:
-            self._image_shape: tuple[int, ...] = (1, 28, 28)
+        if d_arch == "conv":
             self.discriminator = ConvDiscriminator(
-                1 + self.n_classes, discriminator_hidden, **common
-            )
-            self.generator = ConvGenerator(
-                AdversarialLoss(self.discriminator),
-                self.noise_size + self.n_classes,
-                generator_hidden,
+                1 + self.n_classes,
+                discriminator_hidden,
                 use_batchnorm=use_batchnorm,
                 **common,
             )
         else:
-            self._image_shape = (self.image_size,)
             self.discriminator = Discriminator(
                 self.image_size + self.n_classes,
                 discriminator_hidden,
                 dropout_ratio=dropout_ratio,
                 **common,
             )
+        self.generator: Network
+        if g_arch == "conv":
+            self.generator = ConvGenerator(
+                AdversarialLoss(self.discriminator),
+                self.noise_size + self.n_classes,
+                generator_hidden,
+                output_shape=self._image_shape,
+                use_batchnorm=use_batchnorm,
+                **common,
+            )
+        else:
             self.generator = Generator(
                 self.discriminator,
                 self.noise_size + self.n_classes,
                 generator_hidden,
                 self.image_size,
+                output_shape=self._image_shape,
                 use_batchnorm=use_batchnorm,
                 **common,
             )
@@ -581,18 +601,24 @@ class GAN:
         cond_real = self._one_hot(t_real, n)
         g_in, cond_fake = self._draw_fakes(n)
 
-        # The discriminator's move: real and generated images in one batch.
+        # The discriminator's move: real and generated images in separate batches (its
+        # BatchNorm, if any, normalises each by its own statistics), one update.
         x_fake = self.generator.predict(g_in, train_flg=True)
-        d_in = np.concatenate([with_labels(x, cond_real), with_labels(x_fake, cond_fake)])
-        targets = np.zeros((2 * n, 1), dtype=self.dtype)
-        targets[:n] = self.real_label
         D = self.discriminator
-        grads_d = D.gradient(d_in, targets)
-        loss_d = 2 * D.last_loss  # mean over the real half plus mean over the fake half
-        verdict = D.last_layer.y
-        d_real, d_fake = float(np.mean(verdict[:n])), float(np.mean(verdict[n:]))
+        real = np.full((n, 1), self.real_label, dtype=self.dtype)
+        grads_real = {
+            k: g.copy() for k, g in D.gradient(with_labels(x, cond_real), real).items()
+        }
+        loss_real, d_real = D.last_loss, float(np.mean(D.last_layer.y))
+        grads_fake = D.gradient(
+            with_labels(x_fake, cond_fake), np.zeros((n, 1), self.dtype)
+        )
+        loss_fake, d_fake = D.last_loss, float(np.mean(D.last_layer.y))
+        loss_d = loss_real + loss_fake
         self._check_finite("discriminator", loss_d)
-        self.optimizer_d.update(D.params, grads_d)
+        self.optimizer_d.update(
+            D.params, {k: grads_real[k] + grads_fake[k] for k in grads_real}
+        )
 
         # The generator's move, through the discriminator's backward.
         G = self.generator

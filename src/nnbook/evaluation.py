@@ -561,6 +561,7 @@ def fashion_judge(
     data_home: Any = None,
     epochs: int = 5,
     seed: int = 0,
+    limit: int | None = None,
     cache: bool = True,
     verbose: bool = False,
 ) -> Judge:
@@ -580,6 +581,9 @@ def fashion_judge(
         A data home looked in first for Fashion-MNIST.
     epochs : int, default=5
     seed : int, default=0
+    limit : int, optional
+        Train on the first `limit` images only (a quick, weak judge for trials;
+        never cached).
     cache : bool, default=True
         Read and write the trained judge in the user cache.
     verbose : bool, default=False
@@ -594,6 +598,9 @@ def fashion_judge(
     from nnbook.models import SimpleConvNet
 
     (x_train, t_train), (x_test, t_test) = _load("fashion-mnist", data_home)
+    x_all = x_train
+    if limit is not None:
+        x_train, t_train, cache = x_train[:limit], t_train[:limit], False
     net = SimpleConvNet(rng=seed, dtype=np.float32)
     name = f"fashion-mnist-simpleconvnet-e{epochs}-s{seed}.npz"
     path = user_cache_dir() / "judges" / name
@@ -628,7 +635,7 @@ def fashion_judge(
         net,
         name=f"SimpleConvNet (nnbook, Fashion-MNIST, {epochs} epochs)",
         accuracy=acc,
-        train_images=x_train,
+        train_images=x_all,
         class_names=FASHION_CLASSES,
     )
 

@@ -144,6 +144,26 @@ def test_generator_outputs_images_in_tanh_range_and_sampling_gives_pixels():
     np.testing.assert_array_equal(images, gan.sample(20, rng=5))  # seeded
 
 
+def test_moving_average_of_the_generator():
+    gan = tiny_gan(rng=0)
+    live_before = {k: v.copy() for k, v in gan.generator.params.items()}
+    for s in range(30):
+        gan.train_step(real_batch(seed=s))
+    for k, v in gan.generator.params.items():
+        average = gan.ema_params[k]
+        assert not np.array_equal(average, v) and not np.array_equal(
+            average, live_before[k]
+        )
+    averaged, live = gan.sample(8, rng=1), gan.sample(8, rng=1, use_average=False)
+    assert not np.array_equal(averaged, live)
+    np.testing.assert_array_equal(live, gan.sample(8, rng=1, use_average=False))  # restored
+    off = tiny_gan(rng=0, ema=0.0)
+    off.train_step(real_batch())
+    np.testing.assert_array_equal(
+        off.sample(4, rng=1), off.sample(4, rng=1, use_average=False)
+    )
+
+
 def test_same_seed_same_run_and_float32_throughout():
     steps = []
     for _ in range(2):
@@ -198,6 +218,7 @@ def test_resumed_training_equals_uninterrupted(tmp_path):
     assert h1.loss_g_list == h2.loss_g_list and h1.d_fake_list == h2.d_fake_list
     for k, v in straight.generator.params.items():
         np.testing.assert_array_equal(v, gan.generator.params[k])
+        np.testing.assert_array_equal(straight.ema_params[k], gan.ema_params[k])
     np.testing.assert_array_equal(h1.fixed_samples, h2.fixed_samples)
     assert len(h2.fixed_samples) == 3 and h2.fixed_samples[0].dtype == np.uint8
 
@@ -278,7 +299,7 @@ def test_judge_report_of_perfect_and_collapsed_images():
     assert collapsed.class_shares[3] == 1.0
     assert perfect.nn_distance_median == pytest.approx(0.0, abs=1e-2)  # copies!
     table = format_reports({"perfect": perfect, "collapsed": collapsed})
-    assert "Inception Score" in table and "read as the asked-for class" in table
+    assert "Inception Score" in table and "read as the class asked for" in table
     assert isinstance(JudgeReport(**perfect.to_dict()), JudgeReport)
 
 

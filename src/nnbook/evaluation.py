@@ -479,7 +479,7 @@ def format_reports(
     if any(r.conditional_accuracy is not None for r in rs):
         rows.append(
             (
-                "read as the asked-for class",
+                "read as the class asked for",
                 [opt(r.conditional_accuracy, ".2%") for r in rs],
             )
         )

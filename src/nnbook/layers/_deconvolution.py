@@ -17,9 +17,9 @@ class Deconvolution(Layer):
     A convolution with stride 2 turns a 28×28 image into a 14×14 map; its backward pass
     sends a 14×14 gradient back to 28×28. A GAN's generator needs the second direction
     as a forward pass, to grow a small map into an image: that is this layer. Its
-    forward pass is exactly [`Convolution`][nnbook.layers.Convolution]'s computation
-    of `dx` (a matrix product, then [`col2im`][nnbook.conv.col2im]), and its backward
-    pass is a convolution's forward pass ([`im2col`][nnbook.conv.im2col], then a matrix
+    forward pass is exactly `Convolution`'s computation
+    of `dx` (a matrix product, then `col2im`), and its backward
+    pass is a convolution's forward pass (`im2col`, then a matrix
     product).
 
     Book: not in the book; its pieces are chapter 7, sections 7.4.3 and 7.4.4.
@@ -53,7 +53,7 @@ class Deconvolution(Layer):
     \frac{\partial L}{\partial W} = X^\top \text{dcol}, \qquad
     \frac{\partial L}{\partial b} = \sum_{n, i, j} \text{dout}_{n, :, i, j}.$$
 
-    Like [`Convolution`][nnbook.layers.Convolution], the layer computes with the
+    Like `Convolution`, the layer computes with the
     images last in memory, (C, H, W, N), where `im2col` and `col2im` become a few
     strided copies of long contiguous runs: the same numbers as the book-layout
     functions (the tests check both against a `Convolution`), several times faster.

@@ -2,6 +2,7 @@ r"""A generative adversarial network from the book's layers (beyond the book).""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import math
@@ -350,6 +351,12 @@ class GAN:
         (one input among 794) would at first weigh about thirty times less than the
         image (784 inputs), and both networks would ignore it for thousands of steps;
         0.5 makes the two about equal from the start.
+    ema : float, default=0.999
+        Decay of an exponential moving average of the generator's parameters, kept
+        beside them and used by `sample` (Yazıcı et al., 2019): Adam's steps make the
+        generator jitter from step to step, and the average smooths that out; 0 turns
+        it off. The average's decay is $\min(\text{ema}, (1 + t)/(10 + t))$ at step $t$,
+        so that it follows the fast changes of the first steps.
     g_steps : int, default=1
         Generator updates per discriminator update. More than 1 trains the generator
         against a discriminator that stands still, which is how the original paper
@@ -410,6 +417,7 @@ class GAN:
         alpha: float = 0.2,
         weight_init_std: float | str = 0.02,
         label_weight_std: float = 0.5,
+        ema: float = 0.999,
         g_steps: int = 1,
         rng: np.random.Generator | int | None = None,
         dtype: DTypeLike = np.float32,
@@ -454,6 +462,7 @@ class GAN:
             "alpha": float(alpha),
             "weight_init_std": weight_init_std,
             "label_weight_std": float(label_weight_std),
+            "ema": float(ema),
             "g_steps": int(g_steps),
             "dtype": dtype.name,
         }
@@ -514,6 +523,8 @@ class GAN:
         self.fixed_z = self.noise(100)
         self.fixed_labels = np.repeat(np.arange(10), 10) if conditional else None
         self.steps = 0
+        self.ema_decay = float(ema)
+        self.ema_params = {k: v.copy() for k, v in self.generator.params.items()}
 
     def _init_label_weights(self, std: float) -> None:
         """Redraw the first-layer weights that read the label (see `label_weight_std`)."""
@@ -653,6 +664,12 @@ class GAN:
             loss_g = G.last_loss
             self._check_finite("generator", loss_g)
             self.optimizer_g.update(G.params, grads_g)
+        if self.ema_decay:
+            t = self.steps
+            decay = self.dtype.type(min(self.ema_decay, (1 + t) / (10 + t)))
+            for key, param in G.params.items():
+                average = self.ema_params[key]
+                average -= (1 - decay) * (average - param)
         self.steps += 1
         return GANStep(float(loss_d), float(loss_g), d_real, d_fake)
 
@@ -679,6 +696,7 @@ class GAN:
         z: ArrayLike | None = None,
         rng: np.random.Generator | int | None = None,
         batch_size: int = 1000,
+        use_average: bool = True,
     ) -> np.ndarray:
         """Generate images with pixels in [0, 1] (inference mode).
 
@@ -695,6 +713,9 @@ class GAN:
             Source of the noise and labels; default the GAN's own (which advances it).
         batch_size : int, default=1000
             Images generated per forward pass.
+        use_average : bool, default=True
+            Use the moving average of the generator's parameters (see `ema`); False
+            uses the parameters as the last step left them.
 
         Returns
         -------
@@ -719,8 +740,25 @@ class GAN:
         for start in range(0, n, batch_size):
             sl = slice(start, start + batch_size)
             g_in = self._generator_input(z[sl], None if labels is None else labels[sl])
-            out[sl] = self.generator.predict(g_in, train_flg=False).reshape(len(g_in), -1)
+            with self._averaged_weights(use_average):
+                y = self.generator.predict(g_in, train_flg=False)
+            out[sl] = y.reshape(len(g_in), -1)
         return (out + 1) / 2
+
+    @contextlib.contextmanager
+    def _averaged_weights(self, use: bool):
+        """Let the generator compute with the averaged parameters, then restore its own."""
+        if not (use and self.ema_decay):
+            yield
+            return
+        live = {k: v.copy() for k, v in self.generator.params.items()}
+        try:
+            for k, v in self.generator.params.items():
+                v[...] = self.ema_params[k]
+            yield
+        finally:
+            for k, v in self.generator.params.items():
+                v[...] = live[k]
 
     def latent_walk(
         self,
@@ -783,6 +821,8 @@ class GAN:
             for moment in ("m", "v"):
                 for key, value in getattr(opt, moment).items():
                     out[f"{prefix}/{moment}/{key}"] = value
+        for key, value in self.ema_params.items():
+            out[f"Gema/{key}"] = value
         meta = {
             "config": self.config,
             "steps": self.steps,
@@ -813,6 +853,8 @@ class GAN:
                         store[k[len(head) :]] = np.array(v, dtype=gan.dtype)
         gan.optimizer_g.iter, gan.optimizer_d.iter = meta["adam_iter"]
         gan.steps = int(meta["steps"])
+        for key, value in gan.generator.params.items():  # no average saved: start one
+            gan.ema_params[key][...] = state.get(f"Gema/{key}", value)
         gan.rng.bit_generator.state = meta["rng"]
         gan.fixed_z = np.array(state["fixed_z"], dtype=gan.dtype)
         if "fixed_labels" in state:

@@ -337,7 +337,10 @@ class GAN:
     dropout_ratio : float, default=0
         Dropout in the discriminator's hidden layers.
     use_batchnorm : bool, default=True
-        Batch Normalization in the generator's hidden layers.
+        Batch Normalization in the generator's hidden layers (and in the
+        convolutional discriminator). Without it the generator of this page
+        collapses onto a few images within an epoch: Radford et al. found that it
+        "helps prevent the generator from collapsing all samples to a single point".
     alpha : float, default=0.2
         Slope of every leaky ReLU.
     weight_init_std : float or str, default=0.02
@@ -358,9 +361,9 @@ class GAN:
         it off. The average's decay is $\min(\text{ema}, (1 + t)/(10 + t))$ at step $t$,
         so that it follows the fast changes of the first steps.
     g_steps : int, default=1
-        Generator updates per discriminator update. More than 1 trains the generator
-        against a discriminator that stands still, which is how the original paper
-        says a GAN collapses (the "Helvetica scenario"): the page demonstrates it.
+        Generator updates per discriminator update. The original paper warns that
+        training the generator "too much without updating D" makes it collapse many
+        values of $z$ onto one image (the "Helvetica scenario").
     rng : numpy.random.Generator or int or None
         The one source of randomness: initial weights, noise, labels, and the
         shuffling done by the training loop.

@@ -137,13 +137,25 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _model_commands(commands, name: str, help: str):
-    """Return the sub-commands of `nnbook NAME` (`train`, `evaluate`), made if need be."""
-    parser = commands.choices.get(name) or commands.add_parser(name, help=help)
+    """Return the sub-commands of `nnbook NAME` (`train`, `evaluate`), made if need be.
+
+    Each model is a sub-command of its own (`nnbook train gan ...`), with its own
+    options. Another module may have made `nnbook NAME` already: its sub-commands are
+    reused; a `nnbook NAME` without sub-commands cannot take the GAN's and is refused.
+    """
+    parser = commands.choices.get(name)
+    if parser is None:
+        parser = commands.add_parser(name, help=help)
+        parser.set_defaults(handler=lambda args: (parser.print_help(), 2)[1])
+        return parser.add_subparsers(title="models", metavar="MODEL")
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             return action
-    parser.set_defaults(handler=lambda args: (parser.print_help(), 2)[1])
-    return parser.add_subparsers(title="models", metavar="MODEL")
+    raise RuntimeError(
+        f"`nnbook {name}` is already registered without sub-commands, so `nnbook {name} "
+        "gan` cannot join it: make each model a sub-command of its own (an "
+        "add_subparsers() on that parser), which nnbook._cli_gan then reuses"
+    )
 
 
 def register(commands) -> None:

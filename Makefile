@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve build test test-fast notebooks lint system-deps clean
+.PHONY: serve build test test-fast notebooks screenshots lint system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ test-fast: $(STAMP)
 notebooks: $(STAMP)
 	MPLBACKEND=module://matplotlib_inline.backend_inline $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.timeout=3600 $(or $(NB),docs/chapters/*.ipynb)
+
+## screenshots: every page at 1280 and 390 px, light and dark, into screenshots/ (to look at)
+screenshots: $(STAMP)
+	NNBOOK_SCREENSHOTS=screenshots $(BIN)/pytest tests/test_reading.py -k every_page -q
 
 ## lint: ruff check and format check
 lint: $(STAMP)

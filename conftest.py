@@ -1,7 +1,8 @@
 """Test-wide settings: headless plots, the data gate, and the notebooks' quick mode.
 
-The policy for missing data or a missing browser (skip here, fail in CI) is
-`nnbook._testing.skip_or_fail`.
+The policy for missing data or a missing browser lives here too: skip with a reason on
+a reader's machine, fail when `NNBOOK_STRICT` is set (CI), so that a green CI run really
+ran everything. Tests reach it through the `skip_or_fail` and `need_data` fixtures.
 """
 
 from __future__ import annotations
@@ -21,26 +22,52 @@ matplotlib.use("Agg")
 # sizes; the stored outputs on the site come from full runs (`make notebooks`).
 os.environ["NNBOOK_QUICK"] = "1"
 
-from nnbook._testing import STRICT, skip_or_fail
+STRICT = os.environ.get("NNBOOK_STRICT", "").strip().lower() not in ("", "0", "false", "no")
 
 
-def data_missing(*names: str) -> list[str]:
+def _skip_or_fail(reason: str) -> None:
+    """Skip the running test, or fail it when `NNBOOK_STRICT` is set (CI)."""
+    if STRICT:
+        pytest.fail(f"{reason} (NNBOOK_STRICT is set, so this is a failure)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def skip_or_fail():
+    """Return the policy for a test that cannot run here: skip, or fail under CI."""
+    return _skip_or_fail
+
+
+def data_missing(*names: str, revision: str | None = None) -> list[str]:
     """Return those of `names` (datasets or weight files) not found locally."""
     from nnbook.datasets import available
 
-    return [name for name in names if not available(name)]
+    return [name for name in names if not available(name, revision=revision)]
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close the figures a test or docstring example drew (matplotlib warns past 20)."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
 
 
 @pytest.fixture
 def need_data():
-    """Return a function that skips (or fails in CI) unless the named data is present."""
+    """Return a function that skips (or fails in CI) unless the named data is present.
 
-    def check(*names: str) -> None:
-        missing = data_missing(*names)
+    `need_data("mnist", "sample_weight")`; `need_data("params", revision="2022")`.
+    """
+
+    def check(*names: str, revision: str | None = None) -> None:
+        missing = data_missing(*names, revision=revision)
         if missing:
-            skip_or_fail(
-                f"needs {', '.join(missing)}: set NNBOOK_DATA to a data home that has "
-                "them, or run `nnbook data fetch`"
+            which = "" if revision is None else f" (revision {revision})"
+            _skip_or_fail(
+                f"needs {', '.join(missing)}{which}: set NNBOOK_DATA to a data home that "
+                "has them, or run `nnbook data fetch`"
             )
 
     return check

@@ -1,17 +1,45 @@
-"""Fixtures shared by the tests of the site: the site is built once per test run."""
+"""Fixtures shared by the tests: the site, built once per run, and local HTTP mirrors."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import (
+    BaseHTTPRequestHandler,
+    SimpleHTTPRequestHandler,
+    ThreadingHTTPServer,
+)
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config):
+    """Give Hypothesis (tests/test_properties.py) a temporary storage directory.
+
+    By default it caches what it reads from the source in `.hypothesis/` under the
+    current directory; a test run writes nothing into the checkout.
+    """
+    if "HYPOTHESIS_STORAGE_DIRECTORY" not in os.environ:
+        path = tempfile.mkdtemp(prefix="nnbook-hypothesis-")
+        os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = path
+
+        def cleanup() -> None:
+            os.environ.pop("HYPOTHESIS_STORAGE_DIRECTORY", None)
+            shutil.rmtree(path, ignore_errors=True)
+
+        config.add_cleanup(cleanup)
 
 
 @dataclass(frozen=True)
@@ -103,3 +131,96 @@ def pytest_terminal_summary(terminalreporter):
             f"site: headless Chromium checked {found.get('browser_pages')} pages "
             f"in {found['browser_seconds']} s"
         )
+
+
+@contextlib.contextmanager
+def _serve(
+    directory: str | os.PathLike[str] | None = None,
+    handler: type[BaseHTTPRequestHandler] = SimpleHTTPRequestHandler,
+) -> Iterator[str]:
+    """Serve on 127.0.0.1 (a free port) and yield the base URL; see `serve`."""
+    quiet = type(handler.__name__, (handler,), {"log_message": lambda *args: None})
+    if issubclass(handler, SimpleHTTPRequestHandler):
+        if directory is None:
+            raise ValueError("a SimpleHTTPRequestHandler needs a directory to serve")
+        quiet = functools.partial(quiet, directory=os.fspath(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), quiet)
+    server.daemon_threads = True  # a handler that never ends must not block shutdown
+    server.block_on_close = False
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """Return `serve(directory=None, handler=SimpleHTTPRequestHandler)`, a local mirror.
+
+    A context manager: it serves `directory` (a data home's layout, so the URL is a
+    mirror) on 127.0.0.1, on a free port, without a log line per request, and yields the
+    base URL. Any `BaseHTTPRequestHandler` subclass may be given instead, to misbehave on
+    purpose (then `directory` is not needed). This is how the tests download, never from
+    the internet; a classroom can do the same with `python -m http.server`.
+    """
+    return _serve
+
+
+# The browser fixtures below serve tests/test_reading.py (and any other browser test that
+# wants them): Debian's Chromium, driven by Playwright, and the built site on 127.0.0.1.
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def find_chromium() -> str | None:
+    """Return the Chromium binary to drive: $NNBOOK_CHROMIUM, then Debian's `chromium`."""
+    import shutil
+
+    candidates = [
+        os.environ.get("NNBOOK_CHROMIUM"),
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+        "/usr/bin/chromium",
+    ]
+    return next((c for c in candidates if c and os.access(c, os.X_OK)), None)
+
+
+@pytest.fixture(scope="session")
+def site_server(site_dir: Path):
+    """Serve the built site on 127.0.0.1 (a free port) from a thread; yield its URL."""
+    with _serve(site_dir) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium(skip_or_fail):
+    """Launch Debian's headless Chromium through Playwright, once per test module.
+
+    Module scope, so that two Playwright sessions never run at once (test_browser.py has
+    its own).
+    """
+    executable = find_chromium()
+    if executable is None:
+        skip_or_fail(
+            "no chromium found: install Debian's `chromium` (or set NNBOOK_CHROMIUM)"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("playwright is not installed: pip install -e '.[test]'")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -89,3 +89,51 @@ def test_softmax_float32_huge_values():
     y = softmax(np.array([3e38, 0.0, -3e38], dtype=np.float32))
     assert y.dtype == np.float32
     np.testing.assert_array_equal(y, [1.0, 0.0, 0.0])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_softmax_of_infinite_scores_is_the_limit_without_warnings(dtype):
+    inf = np.inf
+    x = np.array(
+        [[1.0, inf, 2.0], [inf, inf, -inf], [-inf, 0.0, 3.0], [inf, 0.0, 0.0]], dtype=dtype
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = softmax(x)
+    assert y.dtype == dtype
+    np.testing.assert_array_equal(y[0], [0, 1, 0])
+    np.testing.assert_array_equal(y[1], [0.5, 0.5, 0])
+    np.testing.assert_array_equal(y[2], [0, *softmax(np.array([0.0, 3.0], dtype=dtype))])
+    np.testing.assert_array_equal(y[3], [1, 0, 0])
+    # Rows with no limit are NaN, still without a warning, and do not spoil the others.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        z = softmax(np.array([[-inf, -inf], [np.nan, 1.0], [0.0, 0.0]], dtype=dtype))
+    assert np.isnan(z[:2]).all()
+    np.testing.assert_array_equal(z[2], [0.5, 0.5])
+
+
+def test_softmax_of_an_empty_batch_and_of_no_classes():
+    assert softmax(np.zeros((0, 10))).shape == (0, 10)
+    with pytest.raises(ValueError, match="at least one score along the last axis"):
+        softmax(np.zeros((3, 0)))
+
+
+@pytest.mark.parametrize("f", ALL)
+@pytest.mark.parametrize(
+    ("x", "match"),
+    [
+        (np.array([None, 1.0], dtype=object), "dtype object .*None"),
+        ([None, 1.0], "dtype object"),
+        (np.array(["1.5", "2"]), "text"),
+        (np.array([1 + 2j]), "not real numbers"),
+    ],
+    ids=["object-None", "list-None", "strings", "complex"],
+)
+def test_arrays_that_hold_no_numbers_are_refused(f, x, match):
+    with pytest.raises(TypeError, match=match):
+        f(x)
+
+
+def test_booleans_are_numbers():
+    np.testing.assert_array_equal(relu(np.array([True, False])), [1.0, 0.0])

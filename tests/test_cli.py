@@ -17,7 +17,6 @@ import pytest
 
 from nnbook import cli
 from nnbook.datasets import _home, _registry
-from nnbook.datasets._mirror import serve
 from nnbook.datasets._registry import FileSpec
 
 SHARED = os.environ.get("NNBOOK_DATA", "")  # read before `isolated` unsets it
@@ -25,7 +24,8 @@ SHARED = os.environ.get("NNBOOK_DATA", "")  # read before `isolated` unsets it
 
 def synthetic(relpath: str, seed: int) -> tuple[FileSpec, bytes]:
     blob = pickle.dumps({"W1": np.random.default_rng(seed).standard_normal((30, 20))})
-    return FileSpec(relpath, hashlib.sha256(blob).hexdigest(), urls=()), blob
+    spec = FileSpec(relpath, hashlib.sha256(blob).hexdigest(), urls=(), size=len(blob))
+    return spec, blob
 
 
 SMALL, SMALL_BLOB = synthetic("book/sample_weight.pkl", 0)
@@ -55,7 +55,7 @@ def refused_url() -> str:
 
 
 @pytest.fixture
-def mirror(tmp_path):
+def mirror(tmp_path, serve):
     with serve(tmp_path / "mirror") as url:
         yield url
 
@@ -80,9 +80,10 @@ def test_status_reports_a_damaged_file_and_keeps_it(tmp_path, capsys, monkeypatc
     assert cli.main(["data", "status", "--data-home", str(home)]) == 1
     out = capsys.readouterr().out
     assert "disabled (NNBOOK_OFFLINE is set)" in out
-    (line,) = [line for line in out.splitlines() if "sample_weight.pkl" in line]
-    assert line.startswith("WRONG HASH") and str(bad) in line
+    (line,) = [line for line in out.splitlines() if line.startswith("WRONG HASH")]
+    assert "sample_weight.pkl" in line and str(bad) in line
     assert "1 file(s) failed their check" in out
+    assert f"  - {bad}: it is 22 bytes long, expected {SMALL.size:,}" in out
     assert bad.exists()
     assert cli.main(["data", "status", "--data-home", str(home), "--no-verify"]) == 0
     assert "present    sample_weight" in capsys.readouterr().out
@@ -121,7 +122,10 @@ def test_fetch_failure_is_reported(tmp_path, capsys):
     url = refused_url()
     assert cli.main(["data", "fetch", "sample_weight", "--mirror", url]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("error: sample_weight: could not download book/sample_weight.pkl")
+    assert err.startswith(
+        "nnbook: error: sample_weight: could not download book/sample_weight.pkl"
+    )
+    assert err.count("\n") == 1  # one line
     assert f"{url}book/sample_weight.pkl: Connection refused" in err
     assert not (tmp_path / "xdg" / "nnbook" / SMALL.relpath).exists()
 
@@ -130,12 +134,16 @@ def test_fetch_offline(capsys, monkeypatch):
     monkeypatch.setenv("NNBOOK_OFFLINE", "1")
     assert cli.main(["data", "fetch", "mnist", "deep_convnet_params"]) == 1
     err = capsys.readouterr().err
-    assert "error: mnist:" in err and "error: deep_convnet_params@2016:" in err
+    assert "nnbook: error: mnist:" in err
+    assert "nnbook: error: deep_convnet_params@2016:" in err
     assert "NNBOOK_OFFLINE" in err
 
 
-def test_fetch_without_names_means_everything():
-    labels = [cli._label(name, revision) for name, revision in cli._entries()]
+def test_fetch_without_names_means_everything(capsys, monkeypatch):
+    monkeypatch.setenv("NNBOOK_OFFLINE", "yes")
+    assert cli.main(["data", "fetch"]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    labels = [line.split(":")[2].strip() for line in lines]
     assert labels == [
         "mnist",
         "fashion-mnist",
@@ -171,5 +179,7 @@ def test_runs_as_a_module():
 def test_reproduce_prints_the_table_and_exits_zero(capsys):
     assert cli.main(["reproduce", "--chapter", "2"]) == 0
     out = capsys.readouterr().out
-    assert "| 2.5.2 | XOR by a two-layer perceptron |" in out
+    assert (
+        "| 2.5.2 | XOR by a two-layer perceptron<br>`nnbook reproduce --chapter 2` |" in out
+    )
     assert "✓" in out

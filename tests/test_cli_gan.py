@@ -15,7 +15,16 @@ pytestmark = pytest.mark.data
 def test_train_sample_evaluate_round_trip(tmp_path, capsys, need_data):
     need_data("mnist", "deep_convnet_params")
     run = tmp_path / "run"
-    train = ["train", "gan", "--conditional", "--limit", "640", "--seed", "3", "--quiet"]
+    train = [
+        "train",
+        "gan",
+        "--conditional",
+        "--train-size",
+        "640",
+        "--seed",
+        "3",
+        "--no-progress",
+    ]
     assert cli.main([*train, "--epochs", "1", "--out", str(run)]) == 0
     assert (run / "checkpoint.npz").is_file()
     # The same command with more epochs resumes; other settings are refused.
@@ -23,7 +32,9 @@ def test_train_sample_evaluate_round_trip(tmp_path, capsys, need_data):
     out = capsys.readouterr().out
     assert "resuming" in out and "2 epochs" in out
     assert (
-        cli.main(["train", "gan", "--limit", "640", "--epochs", "3", "--out", str(run)])
+        cli.main(
+            ["train", "gan", "--train-size", "640", "--epochs", "3", "--out", str(run)]
+        )
         == 2
     )
     assert "is a run with" in capsys.readouterr().err
@@ -50,10 +61,27 @@ def test_train_sample_evaluate_round_trip(tmp_path, capsys, need_data):
 def test_sample_refuses_a_digit_from_an_unconditional_gan(tmp_path, capsys, need_data):
     need_data("mnist")
     run = tmp_path / "run"
-    assert cli.main(["train", "gan", "--limit", "128", "--epochs", "1", "--quiet",
-                     "--out", str(run)]) == 0  # fmt: skip
+    train = ["train", "gan", "--train-size", "128", "--epochs", "1", "--no-progress"]
+    assert cli.main([*train, "--out", str(run)]) == 0
     assert (
         cli.main(["sample", str(run), "--digit", "3", "-o", str(tmp_path / "g.png")]) == 2
     )
     assert "needs a conditional GAN" in capsys.readouterr().err
     assert not (tmp_path / "g.png").exists()
+
+
+def test_gan_joins_the_other_models_commands_without_mixing_options(capsys):
+    """`train`/`evaluate` take MODEL = gan beside the book's networks; options of one
+    kind of model are refused for the other."""
+    assert cli.main(["train", "two-layer", "--conditional"]) == 2
+    assert "--conditional: only for gan" in capsys.readouterr().err
+    assert cli.main(["train", "gan", "--lr", "0.1", "--out", "x"]) == 2
+    assert "--lr: cannot be used with gan" in capsys.readouterr().err
+    assert cli.main(["train", "gan"]) == 2
+    assert "needs --out DIR" in capsys.readouterr().err
+    assert cli.main(["evaluate", "gan", "run", "--weights", "book:2016"]) == 2
+    assert "--weights: cannot be used with gan" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["evaluate", "deep-conv"])
+    assert exit_info.value.code == 2
+    assert "required for deep-conv: --weights" in capsys.readouterr().err

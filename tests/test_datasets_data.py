@@ -10,10 +10,8 @@ import time
 import numpy as np
 import pytest
 
-from nnbook._testing import skip_or_fail
 from nnbook.datasets import (
     _mnist,
-    available,
     load_book_params,
     load_fashion_mnist,
     load_mnist,
@@ -26,11 +24,6 @@ pytestmark = pytest.mark.data
 def offline(monkeypatch):
     """A test here must never download what a data home lacks."""
     monkeypatch.setenv("NNBOOK_OFFLINE", "1")
-
-
-def need_weights(name: str, revision: str) -> None:
-    if not available(name, revision=revision):
-        skip_or_fail(f"needs {name} (revision {revision}): set NNBOOK_DATA")
 
 
 MNIST_TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
@@ -144,8 +137,8 @@ SAMPLE_WEIGHT = {
         ("deep_convnet_params", DEEP_CONVNET, np.float64),
     ],
 )
-def test_book_params(name, shapes, dtype, revision):
-    need_weights(name, revision)
+def test_book_params(name, shapes, dtype, revision, need_data):
+    need_data(name, revision=revision)
     params = load_book_params(name, revision=revision)
     assert {key: value.shape for key, value in params.items()} == shapes
     assert all(value.dtype == dtype for value in params.values())
@@ -153,9 +146,9 @@ def test_book_params(name, shapes, dtype, revision):
 
 
 @pytest.mark.parametrize("name", ["params", "deep_convnet_params"])
-def test_revisions_differ_and_default_is_2016(name):
-    need_weights(name, "2016")
-    need_weights(name, "2022")
+def test_revisions_differ_and_default_is_2016(name, need_data):
+    need_data(name, revision="2016")
+    need_data(name, revision="2022")
     old = load_book_params(name, revision="2016")
     new = load_book_params(name, revision="2022")
     default = load_book_params(name)

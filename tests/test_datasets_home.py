@@ -56,7 +56,7 @@ def write(home: Path, relpath: str, blob: bytes) -> Path:
 
 def spec_for(relpath: str, blob: bytes) -> FileSpec:
     payload = gzip.decompress(blob) if relpath.endswith(".gz") else blob
-    return FileSpec(relpath, sha(payload), urls=())
+    return FileSpec(relpath, sha(payload), urls=(), size=len(payload))
 
 
 # --- where files are looked for --------------------------------------------------------
@@ -72,7 +72,7 @@ def test_user_cache_follows_xdg(monkeypatch, tmp_path):
 
 def test_look_up_order(tmp_path, monkeypatch):
     relpath = "book/thing.pkl"
-    spec = FileSpec(relpath, "0" * 64, urls=())
+    spec = FileSpec(relpath, "0" * 64, urls=(), size=1)
     homes = {
         "data_home argument": tmp_path / "arg",
         "NNBOOK_DATA": tmp_path / "env",
@@ -91,22 +91,24 @@ def test_look_up_order(tmp_path, monkeypatch):
 
 
 def test_data_home_without_the_file_falls_through(tmp_path, monkeypatch):
-    spec = FileSpec("mnist/a.gz", "0" * 64, urls=())
+    spec = FileSpec("mnist/a.gz", "0" * 64, urls=(), size=1)
     write(tmp_path / "env", spec.relpath, b"x")
     monkeypatch.setenv("NNBOOK_DATA", str(tmp_path / "env"))
+    (tmp_path / "empty").mkdir()  # a data home that exists but lacks the file
     found = _home.locate(spec, data_home=tmp_path / "empty")
     assert found.where == "NNBOOK_DATA"
 
 
 def test_data_home_accepts_str_and_tilde(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
-    spec = FileSpec("mnist/a.gz", "0" * 64, urls=())
+    spec = FileSpec("mnist/a.gz", "0" * 64, urls=(), size=1)
     write(tmp_path / "dh", spec.relpath, b"x")
     assert _home.locate(spec, data_home="~/dh").path == tmp_path / "dh" / spec.relpath
 
 
 def test_not_found_message_lists_every_place_and_every_remedy(tmp_path, monkeypatch):
     monkeypatch.setenv("NNBOOK_DATA", str(tmp_path / "env"))
+    (tmp_path / "arg").mkdir()
     spec = _registry.DATASETS["mnist"]["t10k-labels"]
     with pytest.raises(DataNotFoundError) as info:
         resolve(spec, data_home=tmp_path / "arg")
@@ -180,7 +182,7 @@ def test_bad_names(name, revision, match):
 def test_wrong_hash_outside_the_cache_is_reported_and_kept(tmp_path):
     blob = idx_gz(np.arange(4, dtype=np.uint8))
     path = write(tmp_path / "dh", "mnist/x-idx1-ubyte.gz", blob)
-    spec = FileSpec("mnist/x-idx1-ubyte.gz", "f" * 64, urls=())
+    spec = FileSpec("mnist/x-idx1-ubyte.gz", "f" * 64, urls=(), size=12)
     with pytest.raises(ChecksumError) as info:
         _verify.load_verified(spec, path, owned=False)
     message = str(info.value)
@@ -192,7 +194,7 @@ def test_wrong_hash_outside_the_cache_is_reported_and_kept(tmp_path):
 
 def test_wrong_hash_in_the_cache_is_deleted(tmp_path):
     path = write(tmp_path / "xdg" / "nnbook", "book/x.pkl", b"bad bytes")
-    spec = FileSpec("book/x.pkl", "0" * 64, urls=())
+    spec = FileSpec("book/x.pkl", "0" * 64, urls=(), size=9)
     with pytest.raises(ChecksumError, match="deleted from the user cache"):
         _verify.load_verified(spec, path, owned=True)
     assert not path.exists()

@@ -35,8 +35,10 @@ def register(home: Path, part: str, blob: bytes, monkeypatch) -> None:
     path = home / relpath
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(blob)
-    sha = hashlib.sha256(gzip.decompress(blob)).hexdigest()
-    monkeypatch.setitem(_registry.DATASETS["mnist"], part, FileSpec(relpath, sha, urls=()))
+    payload = gzip.decompress(blob)
+    sha = hashlib.sha256(payload).hexdigest()
+    spec = FileSpec(relpath, sha, urls=(), size=len(payload))
+    monkeypatch.setitem(_registry.DATASETS["mnist"], part, spec)
 
 
 @pytest.fixture

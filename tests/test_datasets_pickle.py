@@ -131,7 +131,6 @@ def test_unsafe_pickle_error_is_an_unpickling_error():
         (np.zeros(2), "got ndarray"),
         ({1: np.zeros(2)}, "expected str keys and ndarray values"),
         ({"W": [1.0, 2.0]}, "got 'W': list"),
-        ({"W": np.array([1, "a"], dtype=object)}, "object array"),
     ],
 )
 def test_only_dicts_of_numeric_arrays_are_accepted(obj, match):
@@ -163,7 +162,8 @@ def test_load_book_params_checks_the_hash_before_unpickling(tmp_path, monkeypatc
 
 def test_load_book_params_from_a_data_home(tmp_path, monkeypatch):
     blob = pickle.dumps(book_like())
-    spec = FileSpec("book/2016/params.pkl", hashlib.sha256(blob).hexdigest(), urls=())
+    sha = hashlib.sha256(blob).hexdigest()
+    spec = FileSpec("book/2016/params.pkl", sha, urls=(), size=len(blob))
     monkeypatch.setitem(_registry.WEIGHTS["params"], "2016", spec)
     home = tmp_path / "dh"
     (home / "book" / "2016").mkdir(parents=True)

@@ -9,12 +9,12 @@ import hashlib
 import os
 import pickle
 import socket
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from nnbook._testing import skip_or_fail
 from nnbook.datasets import (
     ChecksumError,
     DataNotFoundError,
@@ -27,11 +27,12 @@ from nnbook.datasets import (
     load_book_params,
     load_mnist,
 )
-from nnbook.datasets._mirror import QuietHandler, serve
 from nnbook.datasets._registry import FileSpec
 
 BLOB = pickle.dumps({"W1": np.arange(40_000, dtype=np.float32).reshape(200, 200)})
-SMALL = FileSpec("book/sample_weight.pkl", hashlib.sha256(BLOB).hexdigest(), urls=())
+SMALL = FileSpec(
+    "book/sample_weight.pkl", hashlib.sha256(BLOB).hexdigest(), urls=(), size=len(BLOB)
+)
 SHARED = os.environ.get("NNBOOK_DATA", "")  # read before `isolated` unsets it
 
 
@@ -60,20 +61,20 @@ def refused_url() -> str:
 
 
 @pytest.fixture
-def good(tmp_path):
+def good(tmp_path, serve):
     with serve(tmp_path / "mirror") as url:
         yield url
 
 
 @pytest.fixture
-def empty(tmp_path):
+def empty(tmp_path, serve):
     (tmp_path / "empty").mkdir()
     with serve(tmp_path / "empty") as url:  # answers 404 to everything
         yield url
 
 
 @pytest.fixture
-def corrupt(tmp_path):
+def corrupt(tmp_path, serve):
     """A mirror serving sample_weight.pkl with one byte changed."""
     blob = bytearray(BLOB)
     blob[len(blob) // 2] ^= 0xFF
@@ -85,7 +86,7 @@ def corrupt(tmp_path):
 
 
 @pytest.fixture
-def shared_data() -> Path:
+def shared_data(skip_or_fail) -> Path:
     if not SHARED or not (Path(SHARED) / "mnist").is_dir():
         skip_or_fail("needs NNBOOK_DATA pointing at the shared data home (as in CI)")
     return Path(SHARED)
@@ -123,7 +124,7 @@ def test_mirrors_from_the_environment(tmp_path, good, monkeypatch):
 
 
 def test_load_mnist_downloads_into_an_empty_cache(
-    tmp_path, shared_data, monkeypatch, capfd
+    tmp_path, shared_data, monkeypatch, capfd, serve
 ):
     with serve(shared_data) as url:
         monkeypatch.setenv("NNBOOK_MIRRORS", url)
@@ -161,7 +162,7 @@ def test_connection_refused_everywhere(tmp_path):
     assert cache_listing(tmp_path) == []
 
 
-class Truncating(QuietHandler):
+class Truncating(SimpleHTTPRequestHandler):
     """Promises the whole file, sends half of it, and hangs up."""
 
     def copyfile(self, source, outputfile):
@@ -170,7 +171,7 @@ class Truncating(QuietHandler):
         self.close_connection = True
 
 
-def test_a_broken_transfer_leaves_no_partial_file(tmp_path):
+def test_a_broken_transfer_leaves_no_partial_file(tmp_path, serve):
     with serve(tmp_path / "mirror", handler=Truncating) as url:
         with pytest.raises(DownloadError, match=r"sample_weight\.pkl"):
             fetch("sample_weight", mirrors=[url], progress=False)
@@ -178,17 +179,19 @@ def test_a_broken_transfer_leaves_no_partial_file(tmp_path):
 
 
 def test_an_interrupted_download_leaves_no_partial_file(tmp_path, monkeypatch):
-    def interrupted(url, dest, label, progress):
-        Path(dest).write_bytes(b"half a file")
+    def interrupted(url, part, content, label, progress, deadline):
+        part.write(b"half a file")
+        part.flush()
+        assert len(cache_listing(tmp_path)) == 1  # the temporary file, for now
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(_download, "_get", interrupted)
+    monkeypatch.setattr(_download, "_transfer", interrupted)
     with pytest.raises(KeyboardInterrupt):
         fetch("sample_weight", mirrors=["http://127.0.0.1:9/"])
     assert cache_listing(tmp_path) == []
 
 
-def test_a_truncated_gzip_from_a_mirror_is_refused(tmp_path):
+def test_a_truncated_gzip_from_a_mirror_is_refused(tmp_path, serve):
     spec = _registry.DATASETS["mnist"]["t10k-labels"]
     served = tmp_path / "served" / spec.relpath
     served.parent.mkdir(parents=True)
@@ -198,15 +201,15 @@ def test_a_truncated_gzip_from_a_mirror_is_refused(tmp_path):
     assert cache_listing(tmp_path) == []
 
 
-class Counting(QuietHandler):
+class Counting(SimpleHTTPRequestHandler):
     requests = 0
 
     def do_GET(self):
-        type(self).requests += 1
+        Counting.requests += 1
         super().do_GET()
 
 
-def test_offline_means_no_request(tmp_path, monkeypatch):
+def test_offline_means_no_request(tmp_path, monkeypatch, serve):
     monkeypatch.setenv("NNBOOK_OFFLINE", "1")
     Counting.requests = 0
     with serve(tmp_path, handler=Counting) as url:

@@ -58,6 +58,7 @@ from nnbook.layers import (
     SpatialBatchNormalization,
     Tanh,
 )
+from support import FixedMask
 
 
 def away_from_zero(x: np.ndarray, margin: float = 0.05) -> np.ndarray:
@@ -89,19 +90,9 @@ class Case:
     float32: bool = True
 
 
-class _FixedMask:
-    """Stands in for a Dropout layer's generator: the same draws on every forward."""
-
-    def __init__(self, seed: int) -> None:
-        self.seed = seed
-
-    def random(self, size, dtype=np.float64):
-        return np.random.default_rng(self.seed).random(size, dtype=dtype)
-
-
 def _dropout(rng: np.random.Generator, ratio: float = 0.3) -> tuple:
     layer = Dropout(ratio)
-    layer.rng = _FixedMask(int(rng.integers(2**31)))  # fixed mask for the check
+    layer.rng = FixedMask(int(rng.integers(2**31)))  # fixed mask for the check
     return layer, rng.standard_normal((5, 6))
 
 

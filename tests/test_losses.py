@@ -77,3 +77,16 @@ def test_cross_entropy_soft_targets():
 def test_bad_targets_raise_clear_errors(loss, y, t, match):
     with pytest.raises(ValueError, match=match):
         loss(y, t)
+
+
+@pytest.mark.parametrize("loss", [sum_squared_error, cross_entropy_error])
+def test_arrays_that_hold_no_numbers_are_refused(loss):
+    y_none = np.array([0.5, None], dtype=object)
+    with pytest.raises(
+        TypeError, match=r"expected y to hold real numbers, got dtype object"
+    ):
+        loss(y_none, np.array([1, 0]))
+    with pytest.raises(TypeError, match=r"expected t to hold real numbers.*None"):
+        loss(np.array([0.5, 0.5]), np.array([1, None], dtype=object))
+    with pytest.raises(TypeError, match="text"):
+        loss(np.array([0.5, 0.5]), np.array(["1", "0"]))

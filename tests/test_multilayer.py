@@ -11,16 +11,7 @@ from nnbook.gradient_check import relative_error
 from nnbook.layers import Dropout
 from nnbook.models import MultiLayerNet, MultiLayerNetExtend
 from nnbook.optimizers import SGD
-
-
-class _FixedMask:
-    """Stands in for a Dropout layer's generator: the same draws on every forward."""
-
-    def __init__(self, seed: int) -> None:
-        self.seed = seed
-
-    def random(self, size, dtype=np.float64):
-        return np.random.default_rng(self.seed).random(size, dtype=dtype)
+from support import FixedMask
 
 
 def _prepare(net, rng: np.random.Generator):
@@ -31,7 +22,7 @@ def _prepare(net, rng: np.random.Generator):
             p[...] = 0.1 * rng.standard_normal(p.shape) + 0.1
     for i, layer in enumerate(net.layers.values()):
         if isinstance(layer, Dropout):
-            layer.rng = _FixedMask(100 + i)
+            layer.rng = FixedMask(100 + i)
     return net
 
 

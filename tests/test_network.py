@@ -17,6 +17,7 @@ from nnbook.gradient import numerical_gradient
 from nnbook.gradient_check import relative_error
 from nnbook.layers import Affine, Relu, SoftmaxWithLoss
 from nnbook.models import (
+    DeepConvNet,
     MultiLayerNet,
     MultiLayerNetExtend,
     Network,
@@ -26,6 +27,17 @@ from nnbook.models import (
     TwoLayerNet,
     init_network,
 )
+from support import FixedMask
+
+
+def _small_deep_conv_net(dtype) -> DeepConvNet:
+    """Chapter 8's network, two filters per convolution, on 1×6×6 images."""
+    two = {"filter_num": 2}
+    net = DeepConvNet((1, 6, 6), two, two, two, two, two, two, hidden_size=4,
+                      output_size=3, rng=0, dtype=dtype)  # fmt: skip
+    for name in ("Dropout1", "Dropout2"):
+        net.layers[name].rng = FixedMask(7)  # one function for numerical gradients
+    return net
 
 
 @dataclass
@@ -84,6 +96,7 @@ MODELS = [
         (2, 7, 6),
         3,
     ),
+    Model("DeepConvNet", _small_deep_conv_net, (1, 6, 6), 3),
 ]
 
 

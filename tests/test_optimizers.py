@@ -132,9 +132,59 @@ def test_state_is_created_lazily_per_key(cls):
     assert all(set(d) == {"a", "b"} and d["b"].shape == (3,) for d in state)
 
 
-def test_float_param_is_refused_with_a_hint():
-    with pytest.raises(TypeError, match=r"np\.array\(-7\.0\)"):
-        SGD().update({"x": -7.0}, {"x": 0.7})
+@pytest.mark.parametrize("cls", ALL, ids=lambda c: c.__name__)
+def test_numbers_in_params_are_rebound_and_arrays_updated_in_place(cls):
+    W = np.ones(2)
+    params = {"x": -7.0, "n": 3, "h": np.float32(0.5), "W": W}
+    opt = cls(lr=0.1)
+    for _ in range(2):
+        opt.update(params, {"x": -0.7, "n": 1, "h": np.float32(2.0), "W": np.ones(2)})
+    assert type(params["x"]) is float and params["x"] > -7.0
+    assert type(params["n"]) is float and params["n"] < 3  # an int becomes a float
+    assert type(params["h"]) is np.float32 and params["h"] < 0.5  # keeps its type
+    assert params["W"] is W and np.all(W < 1)
+    # the same steps as a float64 array parameter
+    ref = {"x": np.array(-7.0)}
+    ref_opt = cls(lr=0.1)
+    for _ in range(2):
+        ref_opt.update(ref, {"x": np.array(-0.7)})
+    assert params["x"] == float(ref["x"])
+
+
+@pytest.mark.parametrize(
+    ("name", "lr"), [("SGD", 0.95), ("Momentum", 0.1), ("AdaGrad", 1.5), ("Adam", 0.3)]
+)
+def test_book_optimizer_compare_naive_runs_with_only_the_import_changed(name, lr):
+    """The loop of the book's ch06/optimizer_compare_naive.py (its plotting left out).
+
+    The book keeps the point as two Python floats in `params` and its gradient as two
+    floats in `grads`, which start as the ints 0; only `from common.optimizer import *`
+    changes to `from nnbook.optimizers import *` (here: the class picked by name).
+    """
+    import nnbook.optimizers
+
+    def df(x, y):
+        return x / 10.0, 2.0 * y
+
+    init_pos = (-7.0, 2.0)
+    params = {}
+    params["x"], params["y"] = init_pos[0], init_pos[1]
+    grads = {}
+    grads["x"], grads["y"] = 0, 0
+    optimizer = getattr(nnbook.optimizers, name)(lr=lr)
+    x_history, y_history = [], []
+    for _ in range(30):
+        x_history.append(params["x"])
+        y_history.append(params["y"])
+        grads["x"], grads["y"] = df(params["x"], params["y"])
+        optimizer.update(params, grads)
+
+    assert all(type(v) is float for v in x_history + y_history)
+    # The same path as with one float64 vector (every optimizer acts elementwise).
+    path = nnbook.optimizers.optimizer_path(
+        getattr(nnbook.optimizers, name)(lr=lr), lambda p: np.array(df(*p)), init_pos, 29
+    )
+    np.testing.assert_array_equal(np.column_stack([x_history, y_history]), path)
 
 
 def test_missing_gradient_names_the_key():

@@ -19,8 +19,8 @@ def test_truth_tables(gate):
     assert [gate(*x) for x in INPUTS] == TRUTH[gate]
 
 
-def test_threshold_examples_of_the_write_up():
-    # theta = 0.4 was called AND in the write-up, but it computes OR.
+def test_theta_04_is_or_and_theta_07_is_and():
+    # w = (0.5, 0.5) with theta = 0.4 fires on one input: an OR gate, not an AND.
     assert [Perceptron.from_threshold([0.5, 0.5], 0.4)(x) for x in INPUTS] == [0, 1, 1, 1]
     assert [Perceptron.from_threshold([0.5, 0.5], 0.7)(x) for x in INPUTS] == [0, 0, 0, 1]
 

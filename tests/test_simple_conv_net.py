@@ -11,8 +11,7 @@ import pickle
 import numpy as np
 import pytest
 
-from nnbook._testing import skip_or_fail
-from nnbook.datasets import available, load_book_params, load_mnist
+from nnbook.datasets import load_book_params, load_mnist
 from nnbook.gradient_check import check_model_gradient
 from nnbook.models import SimpleConvNet
 from nnbook.trainer import Trainer
@@ -106,22 +105,17 @@ def test_save_and_load_in_the_book_pickle_format(tmp_path, monkeypatch):
 # With data: the book's weights and a short training run --------------------------------
 
 
-def _need(name: str, revision: str | None = None) -> None:
-    if not available(name, revision=revision):
-        skip_or_fail(f"needs {name} (revision {revision}): set NNBOOK_DATA")
-
-
-@pytest.fixture(scope="module")
-def mnist_test():
-    _need("mnist")
+@pytest.fixture
+def mnist_test(need_data):
+    need_data("mnist")
     _, (x_test, t_test) = load_mnist(flatten=False)
     return x_test, t_test
 
 
 @pytest.mark.data
 @pytest.mark.parametrize(("revision", "expected"), [("2016", 0.989), ("2022", 0.96)])
-def test_book_weights_reach_the_book_accuracy(mnist_test, revision, expected):
-    _need("params", revision)
+def test_book_weights_reach_the_book_accuracy(mnist_test, need_data, revision, expected):
+    need_data("params", revision=revision)
     x_test, t_test = mnist_test
     params = load_book_params("params", revision=revision)
     predictions = {}
@@ -141,8 +135,8 @@ def test_book_weights_reach_the_book_accuracy(mnist_test, revision, expected):
 
 
 @pytest.mark.data
-def test_a_short_training_run_learns():
-    _need("mnist")
+def test_a_short_training_run_learns(need_data):
+    need_data("mnist")
     (x_train, t_train), (x_test, t_test) = load_mnist(flatten=False)
     net = SimpleConvNet(rng=0, dtype=np.float32)
     trainer = Trainer(
@@ -155,6 +149,7 @@ def test_a_short_training_run_learns():
         mini_batch_size=100,
         optimizer="Adam",
         optimizer_param={"lr": 0.001},
+        evaluate_sample_num_per_epoch=1000,
         rng=0,
     )
     history = trainer.train()

@@ -1,8 +1,10 @@
 """The GAN's commands: `nnbook train gan`, `nnbook sample`, `nnbook evaluate gan`.
 
-`register(commands)` adds them to the `nnbook` parser (`nnbook.cli.build_parser` calls
-it). `train` and `evaluate` take the model as a sub-command (`nnbook train gan`), so
-that other models can join them.
+`register(commands)` adds them to the `nnbook` parser; `nnbook.cli.build_parser` calls
+it after `nnbook._cli_train.register`, whose `nnbook train MODEL` and
+`nnbook evaluate MODEL` the GAN joins as one more MODEL, `gan`, with options of its own
+(a missing `train` or `evaluate` command is made here). Options of the other models
+that mean nothing to a GAN are refused for `gan`, and the GAN's for the others.
 """
 
 from __future__ import annotations
@@ -26,9 +28,20 @@ def _positive(text: str) -> int:
     return value
 
 
+def _option(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
 def _train(args: argparse.Namespace) -> int:
     from nnbook.gan_trainer import load_checkpoint, run_gan
 
+    if args.out is None:
+        print("nnbook: error: train gan needs --out DIR, the run folder", file=sys.stderr)
+        return 2
+    args.epochs = 30 if args.epochs is None else args.epochs
+    args.seed = 0 if args.seed is None else args.seed
+    args.batch_size = 64 if args.batch_size is None else args.batch_size
+    args.dataset = "mnist" if args.dataset is None else args.dataset
     checkpoint = Path(args.out) / "checkpoint.npz"
     if checkpoint.exists():
         _, history = load_checkpoint(checkpoint)
@@ -44,12 +57,12 @@ def _train(args: argparse.Namespace) -> int:
             epochs=args.epochs,
             seed=args.seed,
             batch_size=args.batch_size,
-            limit=args.limit,
+            limit=args.train_size,
             data_home=args.data_home,
-            verbose=not args.quiet,
+            verbose=args.progress,
         )
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"nnbook: error: {exc}", file=sys.stderr)
         return 2
     means = history.epoch_means()
     print(
@@ -81,8 +94,8 @@ def _sample(args: argparse.Namespace) -> int:
     gan, _ = load_checkpoint(args.checkpoint)
     if args.digit is not None and not gan.conditional:
         print(
-            "error: --digit needs a conditional GAN (`nnbook train gan --conditional`); "
-            "this one draws digits of its own choosing",
+            "nnbook: error: --digit needs a conditional GAN (`nnbook train gan "
+            "--conditional`); this one draws digits of its own choosing",
             file=sys.stderr,
         )
         return 2
@@ -104,16 +117,23 @@ def _evaluate(args: argparse.Namespace) -> int:
     from nnbook.evaluation import evaluate_gan, format_reports, judge_for
     from nnbook.gan_trainer import load_checkpoint
 
+    if args.checkpoint is None:
+        print("nnbook: error: evaluate gan needs the CHECKPOINT of a GAN run",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    n = 10000 if args.n is None else args.n
+    memorisation = 2000 if args.memorisation is None else args.memorisation
+    seed = 0 if args.seed is None else args.seed
     gan, history = load_checkpoint(args.checkpoint)
     dataset = history.info.get("dataset", "mnist")
     judge = judge_for(dataset, data_home=args.data_home, verbose=not args.json)
     reports = evaluate_gan(
         gan,
         judge,
-        n=args.n,
-        n_memorisation=args.memorisation,
+        n=n,
+        n_memorisation=memorisation,
         data_home=args.data_home,
-        rng=args.seed,
+        rng=seed,
     )
     if args.json:
         print(
@@ -136,26 +156,59 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _model_commands(commands, name: str, help: str):
-    """Return the sub-commands of `nnbook NAME` (`train`, `evaluate`), made if need be.
+# Options of `nnbook train`/`evaluate` that only the other models take (when given,
+# `gan` refuses them) and the GAN's own (refused for the other models).
+_TRAIN_OTHERS = ("optimizer", "lr", "dtype", "test_size", "eval_samples", "augment",
+                 "checkpoint", "resume")  # fmt: skip
+_EVALUATE_OTHERS = ("weights", "dtype", "test_size", "max_view")
+_TRAIN_GAN_ONLY = ("conditional", "out")
+_EVALUATE_GAN_ONLY = ("checkpoint", "json", "memorisation", "n", "seed")
 
-    Each model is a sub-command of its own (`nnbook train gan ...`), with its own
-    options. Another module may have made `nnbook NAME` already: its sub-commands are
-    reused; a `nnbook NAME` without sub-commands cannot take the GAN's and is refused.
+
+def _models_parser(commands, name: str, help: str) -> argparse.ArgumentParser:
+    """Return the parser of `nnbook NAME MODEL` with `gan` among its MODELs.
+
+    `nnbook._cli_train` usually made it; otherwise a bare one is made here.
     """
     parser = commands.choices.get(name)
     if parser is None:
         parser = commands.add_parser(name, help=help)
-        parser.set_defaults(handler=lambda args: (parser.print_help(), 2)[1])
-        return parser.add_subparsers(title="models", metavar="MODEL")
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return action
-    raise RuntimeError(
-        f"`nnbook {name}` is already registered without sub-commands, so `nnbook {name} "
-        "gan` cannot join it: make each model a sub-command of its own (an "
-        "add_subparsers() on that parser), which nnbook._cli_gan then reuses"
-    )
+        parser.add_argument("model", choices=[], metavar="MODEL")
+        parser.set_defaults(handler=None)
+    model = next(a for a in parser._actions if a.dest == "model")
+    model.choices = [*model.choices, "gan"]
+    return parser
+
+
+def _add(parser: argparse.ArgumentParser, *flags: str, **kwargs) -> None:
+    """Add an option unless the other models' command already has it."""
+    if not any(f in parser._option_string_actions for f in flags):
+        parser.add_argument(*flags, **kwargs)
+
+
+def _dispatch(parser, gan_handler, gan_only: tuple[str, ...], others: tuple[str, ...]):
+    """Send `MODEL == "gan"` to `gan_handler`, the others to the command's own handler."""
+    other = parser.get_default("handler")
+
+    def given(args: argparse.Namespace, names: tuple[str, ...]) -> list[str]:
+        return [n for n in names if getattr(args, n, None) != parser.get_default(n)]
+
+    def handler(args: argparse.Namespace) -> int:
+        is_gan = args.model == "gan"
+        alien = given(args, others if is_gan else gan_only)
+        if alien:
+            whose = "cannot be used with gan" if is_gan else "only for gan"
+            print(f"nnbook: error: {', '.join(map(_option, alien))}: {whose}",
+                  file=sys.stderr)  # fmt: skip
+            return 2
+        if is_gan:
+            return gan_handler(args)
+        if other is None:
+            parser.print_help()
+            return 2
+        return other(args)
+
+    parser.set_defaults(handler=handler)
 
 
 def register(commands) -> None:
@@ -164,28 +217,25 @@ def register(commands) -> None:
     Parameters
     ----------
     commands : argparse._SubParsersAction
-        What `parser.add_subparsers()` returned for the `nnbook` parser.
+        What `parser.add_subparsers()` returned for the `nnbook` parser, after
+        `nnbook._cli_train.register` (if at all) added `train` and `evaluate`.
     """
-    train = _model_commands(commands, "train", "train a model")
-    gan = train.add_parser(
-        "gan",
-        help="train a GAN (beyond the book) with a progress bar and a checkpoint per epoch",
-        description="Train a GAN on MNIST or Fashion-MNIST. A checkpoint is written to "
-        "OUT/checkpoint.npz after every epoch; running the same command again resumes "
-        "from it.",
-    )
-    gan.add_argument("--conditional", action="store_true",
-                     help="feed the class label to both networks")  # fmt: skip
-    gan.add_argument("--dataset", choices=DATASETS, default="mnist")
-    gan.add_argument("--epochs", type=_positive, default=30, help="total epochs (30)")
-    gan.add_argument("--seed", type=int, default=0, help="random seed (0)")
-    gan.add_argument("--batch-size", type=_positive, default=64, help="default 64")
-    gan.add_argument("--limit", type=_positive, metavar="N",
-                     help="train on the first N images only (quick trials)")  # fmt: skip
-    gan.add_argument("--out", required=True, metavar="DIR", help="run folder")
-    gan.add_argument("--data-home", help="a data home to look in first")
-    gan.add_argument("--quiet", action="store_true", help="no progress bar")
-    gan.set_defaults(handler=_train)
+    train = _models_parser(commands, "train", "train a model")
+    _add(train, "--conditional", action="store_true",
+         help="gan: feed the class label to both networks")  # fmt: skip
+    _add(train, "--out", metavar="DIR",
+         help="gan: the run folder; OUT/checkpoint.npz is written after every epoch, "
+         "and the same command resumes it")  # fmt: skip
+    _add(train, "--epochs", type=_positive, help="gan: total epochs (30)")
+    _add(train, "--seed", type=int, help="gan: random seed (0)")
+    _add(train, "--batch-size", type=_positive, help="gan: 64")
+    _add(train, "--dataset", choices=DATASETS, help="(mnist)")
+    _add(train, "--train-size", type=_positive, metavar="N",
+         help="use the first N images")  # fmt: skip
+    _add(train, "--no-progress", dest="progress", action="store_false",
+         help="no progress bar")  # fmt: skip
+    _add(train, "--data-home", metavar="DIR", help="a data home to look in first")
+    _dispatch(train, _train, _TRAIN_GAN_ONLY, _TRAIN_OTHERS)
 
     sample = commands.add_parser(
         "sample", help="draw samples of a trained GAN into a PNG grid"
@@ -201,27 +251,42 @@ def register(commands) -> None:
     sample.add_argument("--seed", type=int, default=0, help="random seed of the noise (0)")
     sample.set_defaults(handler=_sample)
 
-    evaluate = _model_commands(commands, "evaluate", "evaluate a trained model")
-    judge = evaluate.add_parser(
-        "gan",
-        help="the judge's numbers for a trained GAN, beside the real test images'",
+    evaluate = _models_parser(commands, "evaluate", "evaluate a trained model")
+    weights = next((a for a in evaluate._actions if a.dest == "weights"), None)
+    if weights is not None and weights.required:
+        # The other models need --weights; `evaluate gan` takes a CHECKPOINT instead.
+        weights.required = False
+        _require_weights(evaluate)
+    evaluate.add_argument(
+        "checkpoint",
+        nargs="?",
+        metavar="CHECKPOINT",
+        help="gan: checkpoint.npz, or the run folder holding it",
     )
-    judge.add_argument("checkpoint", metavar="CHECKPOINT",
-                       help="checkpoint.npz, or the run folder holding it")  # fmt: skip
-    judge.add_argument("--json", action="store_true", help="print one JSON object")
-    judge.add_argument(
-        "-n",
-        type=_positive,
-        default=10000,
-        help="samples judged (10000; conditional: equal shares of the classes)",
-    )
-    judge.add_argument(
+    evaluate.add_argument("--json", action="store_true", help="gan: print one JSON object")
+    evaluate.add_argument("-n", type=_positive,
+                          help="gan: samples judged (10000; conditional: equal shares of "
+                          "the classes)")  # fmt: skip
+    evaluate.add_argument(
         "--memorisation",
         type=int,
-        default=2000,
         metavar="N",
-        help="samples compared with every training image (2000)",
+        help="gan: samples compared with every training image (2000)",
     )
-    judge.add_argument("--seed", type=int, default=0, help="random seed of the noise (0)")
-    judge.add_argument("--data-home", help="a data home to look in first")
-    judge.set_defaults(handler=_evaluate)
+    evaluate.add_argument("--seed", type=int, help="gan: random seed of the noise (0)")
+    _add(evaluate, "--data-home", metavar="DIR", help="a data home to look in first")
+    _dispatch(evaluate, _evaluate, _EVALUATE_GAN_ONLY, _EVALUATE_OTHERS)
+
+
+def _require_weights(parser: argparse.ArgumentParser) -> None:
+    """Keep `--weights` required for the models other than `gan`."""
+    other = parser.get_default("handler")
+
+    def handler(args: argparse.Namespace) -> int:
+        if args.model != "gan" and args.weights is None:
+            parser.error(
+                f"the following arguments are required for {args.model}: --weights"
+            )
+        return other(args)
+
+    parser.set_defaults(handler=handler)

@@ -1,8 +1,10 @@
 """Activation functions (活性化関数) of chapter 3: step, sigmoid, ReLU, identity, softmax.
 
 Every function takes an array of any shape, returns a new array of the same shape, and
-keeps a floating input's dtype (float32 stays float32; integer input gives float64).
-None of them warns on huge or tiny inputs.
+keeps a floating input's dtype (float32 stays float32; integer and boolean input give
+float64). None of them warns on huge, tiny or infinite inputs. Arrays that do not hold
+numbers (object arrays, which may hold `None`; strings) are refused with a `TypeError`
+rather than quietly turned into NaN.
 """
 
 from __future__ import annotations
@@ -21,9 +23,30 @@ __all__ = [
 ]
 
 
+def _check_numeric(x: np.ndarray, name: str = "x") -> np.ndarray:
+    """Return `x` if it holds real numbers (bool, int, float); raise a TypeError if not.
+
+    NumPy would turn an object array's `None` into NaN and parse strings as numbers;
+    both hide a mistake made earlier, so they are refused here.
+    """
+    if x.dtype.kind not in "biuf":
+        if x.dtype.kind == "O":
+            what = "an object array, which may hold None or things that are no numbers"
+            fix = f"replace those by numbers, then use np.asarray({name}, dtype=float)"
+        elif x.dtype.kind in "US":
+            what = "text"
+            fix = "parse the text into numbers first"
+        else:
+            what = "not real numbers"
+            fix = "convert it to a float array first"
+        raise TypeError(f"expected {name} to hold real numbers, got dtype {x.dtype} "
+                        f"({what}); {fix}")  # fmt: skip
+    return x
+
+
 def _as_float(x: ArrayLike) -> np.ndarray:
     """Return `x` as a floating array, keeping float32/float64 and promoting the rest."""
-    x = np.asarray(x)
+    x = _check_numeric(np.asarray(x))
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(np.float64)
     return x
@@ -254,6 +277,13 @@ def softmax(x: ArrayLike) -> np.ndarray:
     The book's batched version transposes the input (`x.T`); reducing over `axis=-1`
     with `keepdims=True` gives the same numbers for any number of leading axes.
 
+    Infinite scores get the limit of the formula, without a warning: a row with
+    $+\infty$ entries shares the probability equally among them (0 elsewhere), and
+    $-\infty$ entries get 0. A row that has no limit, one holding NaN or whose every
+    score is $-\infty$, gives NaN throughout (again without a warning), so that a
+    diverging network's NaN still shows in its loss. The book's listing gives NaN with
+    a `RuntimeWarning` for any row holding $+\infty$.
+
     Examples
     --------
     >>> import numpy as np
@@ -274,10 +304,28 @@ def softmax(x: ArrayLike) -> np.ndarray:
     >>> print(softmax(np.array([[0.0, 0.0], [0.0, np.log(3.0)]])))
     [[0.5  0.5 ]
      [0.25 0.75]]
+
+    Infinite scores give the formula's limit; a row of NaN or of only $-\infty$ has none:
+
+    >>> print(softmax(np.array([[np.inf, 1.0, np.inf], [-np.inf, 0.0, -np.inf]])))
+    [[0.5 0.  0.5]
+     [0.  1.  0. ]]
+    >>> print(softmax(np.array([-np.inf, -np.inf])))
+    [nan nan]
     """
     x = _as_float(x)
-    # A spread of scores wider than the dtype's range makes x - max overflow to -inf,
-    # whose exp is exactly the 0 it should be.
-    with np.errstate(over="ignore"):
-        exp = np.exp(x - np.max(x, axis=-1, keepdims=True))
-    return exp / np.sum(exp, axis=-1, keepdims=True)
+    if x.ndim == 0 or x.shape[-1] == 0:
+        raise ValueError(
+            f"softmax needs at least one score along the last axis; got shape {x.shape}"
+        )
+    top = np.max(x, axis=-1, keepdims=True)
+    if np.isfinite(top).all():
+        # A spread of scores wider than the dtype's range makes x - max overflow to
+        # -inf, whose exp is exactly the 0 it should be.
+        with np.errstate(over="ignore"):
+            exp = np.exp(x - top)
+        return exp / np.sum(exp, axis=-1, keepdims=True)
+    with np.errstate(over="ignore", invalid="ignore"):
+        exp = np.exp(x - top)  # NaN in rows whose top is +inf, NaN or -inf
+        exp = np.where(np.isposinf(top), np.isposinf(x).astype(x.dtype), exp)
+        return exp / np.sum(exp, axis=-1, keepdims=True)

@@ -3,6 +3,8 @@
 Both take the network's output `y` and the targets `t`, for one sample (`y` of shape
 (C,)) or a batch (`y` of shape (N, C)); the targets may be one-hot (same shape as `y`)
 or class labels (one integer per sample). A batch's loss is the mean over its samples.
+Arrays that hold no numbers (object arrays, which may hold `None`; strings) are refused
+with a `TypeError` rather than quietly turned into NaN.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nnbook.activations import softmax
+from nnbook.activations import _check_numeric, softmax
 
 __all__ = ["cross_entropy_error", "softmax_loss", "sum_squared_error"]
 
@@ -19,11 +21,14 @@ DELTA = 1e-7
 
 
 def _as_batch(y: ArrayLike, t: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
-    """Return `y` as (N, C) and `t` as one-hot (N, C) or labels (N,)."""
-    y = np.asarray(y)
+    """Return `y` as (N, C) and `t` as one-hot (N, C) or labels (N,).
+
+    Arrays that hold no numbers (object arrays with None, strings) raise a TypeError.
+    """
+    y = _check_numeric(np.asarray(y), "y")
     if not np.issubdtype(y.dtype, np.floating):
         y = y.astype(np.float64)
-    t = np.asarray(t)
+    t = _check_numeric(np.asarray(t), "t")
     if y.ndim == 1:
         y = y.reshape(1, -1)
         t = t.reshape(1, -1) if t.size == y.size else t.reshape(1)
@@ -42,6 +47,16 @@ def _as_batch(y: ArrayLike, t: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         f"pass one-hot targets of shape {y.shape} or integer labels of shape "
         f"({y.shape[0]},)"
     )
+
+
+def _check_not_empty(y: np.ndarray) -> None:
+    """Refuse a batch of no samples or no classes: its mean loss is undefined (0/0)."""
+    if y.shape[0] == 0 or y.shape[1] == 0:
+        raise ValueError(
+            f"cannot compute a loss for y of shape {y.shape}: a batch needs at least one "
+            "sample and one class (the mean over no samples is undefined); skip empty "
+            "batches"
+        )
 
 
 def sum_squared_error(y: ArrayLike, t: ArrayLike):
@@ -65,6 +80,12 @@ def sum_squared_error(y: ArrayLike, t: ArrayLike):
     scalar of `y`'s floating dtype
         $E = \frac12 \sum_k (y_k - t_k)^2$ for one sample; for a batch, the mean of
         the per-sample values.
+
+    Raises
+    ------
+    ValueError
+        If the targets do not fit `y`, or the batch is empty (no samples or no
+        classes: the mean over no samples is undefined).
 
     Notes
     -----
@@ -95,6 +116,7 @@ def sum_squared_error(y: ArrayLike, t: ArrayLike):
     0.34750000000000003
     """
     y, t = _as_batch(y, t)
+    _check_not_empty(y)
     if t.shape != y.shape:
         t = np.eye(y.shape[1], dtype=y.dtype)[t]
     per_sample = 0.5 * np.sum((y - t) ** 2, axis=1)
@@ -122,6 +144,12 @@ def cross_entropy_error(y: ArrayLike, t: ArrayLike):
     scalar of `y`'s floating dtype
         $E = -\frac1N \sum_n \sum_k t_{nk} \log(y_{nk} + \delta)$ with
         $\delta = 10^{-7}$.
+
+    Raises
+    ------
+    ValueError
+        If the targets do not fit `y` (labels out of range included), or the batch
+        is empty (no samples or no classes).
 
     Notes
     -----
@@ -153,6 +181,7 @@ def cross_entropy_error(y: ArrayLike, t: ArrayLike):
     0.1642519154304695
     """
     y, t = _as_batch(y, t)
+    _check_not_empty(y)
     n = y.shape[0]
     if t.shape == y.shape:
         total = -np.sum(t * np.log(y + DELTA))

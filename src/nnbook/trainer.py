@@ -257,6 +257,11 @@ class Trainer:
                 f"inputs and targets differ in length: x_train {len(x_train)}, t_train "
                 f"{len(t_train)}, x_test {len(x_test)}, t_test {len(t_test)}"
             )
+        if len(x_train) == 0:
+            raise ValueError(
+                "x_train is empty: Trainer needs at least one training sample (and "
+                "mini_batch_size of them for a full batch)"
+            )
         if mini_batch_size < 1 or epochs < 0:
             raise ValueError(
                 f"need mini_batch_size >= 1 and epochs >= 0, got {mini_batch_size} and "
@@ -333,7 +338,7 @@ class Trainer:
                 "x_train = np.nan_to_num(x_train), or drop those samples"
             )
         params = [k for k, p in self.network.params.items() if not np.all(np.isfinite(p))]
-        what = f"loss {loss}" if not math.isfinite(loss) else f"gradient of {bad}"
+        what = f"loss ({loss})" if not math.isfinite(loss) else f"gradient of {bad}"
         if params:
             what += f" (parameters {params} were already not finite)"
         lr = getattr(self.optimizer, "lr", None)
@@ -364,6 +369,8 @@ class Trainer:
         idx = self._batch_indices()
         x_batch, t_batch = self.x_train[idx], self.t_train[idx]
         net = self.network
+        save = getattr(net, "_save_moving_averages", None)
+        saved = save() if save is not None else None
         # Overflow is reported below as one clear error instead of NumPy warnings.
         with np.errstate(all="ignore"):
             grads = net.gradient(x_batch, t_batch)
@@ -371,7 +378,12 @@ class Trainer:
             if loss is None:
                 loss = net.loss(x_batch, t_batch)
             loss = float(loss)
-            self._diverged(loss, grads, x_batch)
+            try:
+                self._diverged(loss, grads, x_batch)
+            except TrainingDiverged:
+                if saved is not None:  # the failed step's BatchNorm statistics too
+                    net._restore_moving_averages(saved)
+                raise
             self.optimizer.update(net.params, grads)
         self.history.train_loss_list.append(loss)
         self.current_iter += 1

@@ -10,7 +10,26 @@ import pickle
 from collections.abc import Sequence
 
 
-class DataNotFoundError(FileNotFoundError):
+class DataError(Exception):
+    """The base of every error that `nnbook.datasets` raises on purpose.
+
+    Each subclass also derives from the built-in error it is a kind of
+    (`FileNotFoundError`, `ValueError`, `OSError`...), so code that catches those keeps
+    working; catch `DataError` to catch them all, as the `nnbook` command does.
+
+    Examples
+    --------
+    >>> from nnbook.datasets import ChecksumError, DataError, DataNotFoundError
+    >>> print(issubclass(ChecksumError, DataError))
+    True
+    >>> print(issubclass(DataNotFoundError, DataError))
+    True
+    """
+
+    __module__ = "nnbook.datasets"
+
+
+class DataNotFoundError(DataError, FileNotFoundError):
     """A dataset or weight file was found in no data home and could not be downloaded.
 
     The message names the file, every place that was looked in, and the ways to provide
@@ -51,7 +70,7 @@ class DataNotFoundError(FileNotFoundError):
         super().__init__(message)
 
 
-class ChecksumError(ValueError):
+class ChecksumError(DataError, ValueError):
     """A file's SHA-256 is not the one the registry expects.
 
     For gzip-compressed files the hash is that of the decompressed payload, because
@@ -68,7 +87,7 @@ class ChecksumError(ValueError):
     __module__ = "nnbook.datasets"
 
 
-class IDXFormatError(ValueError):
+class IDXFormatError(DataError, ValueError):
     """An IDX file or its gzip wrapper is malformed.
 
     The magic number is wrong, the size is not what the header promises, or the gzip
@@ -84,12 +103,14 @@ class IDXFormatError(ValueError):
     __module__ = "nnbook.datasets"
 
 
-class UnsafePickleError(pickle.UnpicklingError):
-    """A pickle asked for a Python object that the restricted unpickler does not admit.
+class UnsafePickleError(DataError, pickle.UnpicklingError):
+    """A pickle asked for something that the restricted unpickler does not admit.
 
-    Only NumPy arrays, dtypes and scalars are admitted (plus the dicts, lists and tuples
-    that pickle builds without asking for any global). Nothing the pickle asked for was
-    run.
+    Only what NumPy's own pickles of numeric arrays, dtypes and scalars use is admitted
+    (plus the dicts, lists and tuples that pickle builds without asking for any global),
+    and only in the way NumPy uses it; an array must also hold exactly the bytes its
+    shape declares, and all arrays together no more bytes than the file has. Nothing
+    the pickle asked for was run.
 
     Examples
     --------
@@ -102,7 +123,7 @@ class UnsafePickleError(pickle.UnpicklingError):
     __module__ = "nnbook.datasets"
 
 
-class DownloadError(OSError):
+class DownloadError(DataError, OSError):
     """A file could not be downloaded from any of its mirrors.
 
     The message lists each URL that was tried and why it failed.
@@ -111,6 +132,56 @@ class DownloadError(OSError):
     --------
     >>> from nnbook.datasets import DownloadError
     >>> print(issubclass(DownloadError, OSError))
+    True
+    """
+
+    __module__ = "nnbook.datasets"
+
+
+class ParamsFormatError(DataError, ValueError):
+    """A parameter file is not a pickle of a dict of numeric arrays.
+
+    It is empty, is not a pickle at all, ends before its pickle does, or holds
+    something other than a dict mapping names to numeric arrays.
+
+    Examples
+    --------
+    >>> from nnbook.datasets import ParamsFormatError
+    >>> print(issubclass(ParamsFormatError, ValueError))
+    True
+    """
+
+    __module__ = "nnbook.datasets"
+
+
+class DataHomeError(DataError, OSError):
+    """A data home or the user cache cannot be used as one.
+
+    A `data_home=` argument that does not exist, a folder that cannot be read, a user
+    cache that is a file or cannot be written to, a disk that is full. The message names
+    the folder, what is wrong with it and what to do.
+
+    Examples
+    --------
+    >>> from nnbook.datasets import DataHomeError
+    >>> print(issubclass(DataHomeError, OSError))
+    True
+    """
+
+    __module__ = "nnbook.datasets"
+
+
+class SettingError(DataError, ValueError):
+    """An environment variable that nnbook reads has a value it cannot use.
+
+    The message names the variable, its value and the values it accepts: for example
+    `NNBOOK_OFFLINE=maybe` (it takes 1/0, true/false, yes/no, on/off) or
+    `NNBOOK_DATA=~nosuchuser` (no such user's home to expand).
+
+    Examples
+    --------
+    >>> from nnbook.datasets import SettingError
+    >>> print(issubclass(SettingError, ValueError))
     True
     """
 

@@ -8,13 +8,14 @@ images with 2051 (`0x00000803`, 3-D).
 
 from __future__ import annotations
 
+import gzip
 import os
 from pathlib import Path
 
 import numpy as np
 
 from ._errors import IDXFormatError
-from ._verify import read_payload
+from ._verify import DELETE_ADVICE, GZIP_ERRORS, read_at_most
 
 LABELS_MAGIC = 2049
 """Magic number of an IDX file of unsigned bytes with one dimension (labels)."""
@@ -146,4 +147,35 @@ def read_idx(path: str | os.PathLike[str], *, magic: int | None = None) -> np.nd
     [5 0 4 1]
     """
     path = Path(path)
-    return parse_idx(read_payload(path), magic=magic, name=str(path))
+    opener = gzip.open if path.name.endswith(".gz") else open
+    try:
+        with opener(path, "rb") as file:
+            data = _read_declared(file, path)
+    except GZIP_ERRORS as exc:
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise  # the file itself could not be read
+        raise IDXFormatError(
+            f"{path} is a truncated or damaged gzip file ({exc}); {DELETE_ADVICE}"
+        ) from exc
+    return parse_idx(data, magic=magic, name=str(path))
+
+
+# Deflate cannot shrink data more than about 1032 to 1: a header promising more than
+# this many bytes per compressed byte is a lie (or a gzip bomb), refused before reading.
+_MAX_RATIO = 1100
+
+
+def _read_declared(file, path: Path) -> bytes:
+    """Read an IDX file's header, then at most one byte more than it declares."""
+    head = file.read(4)
+    if len(head) < 4 or head[3] == 0:
+        return head + file.read(64)  # too short or malformed: parse_idx says which
+    head += file.read(4 * head[3])
+    shape = np.frombuffer(head, dtype=">u4", offset=4, count=(len(head) - 4) // 4)
+    declared = len(head) + int(np.prod(shape.astype(object), initial=1))
+    if path.name.endswith(".gz") and declared > _MAX_RATIO * path.stat().st_size + 4096:
+        raise IDXFormatError(
+            f"{path}: its header promises {declared:,} bytes, more than a gzip file of "
+            f"{path.stat().st_size:,} bytes can hold; it is damaged or not an IDX file"
+        )
+    return head + read_at_most(file, declared - len(head) + 1)

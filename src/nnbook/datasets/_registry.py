@@ -25,11 +25,15 @@ class FileSpec:
         recompress them, so the `.gz` bytes differ), the file itself otherwise.
     urls : tuple of str
         Official download URLs, tried in order.
+    size : int
+        Size of the payload in bytes (decompressed, for `.gz` files). It bounds every
+        download and every read: a file whose content grows past it is refused at once.
     """
 
     relpath: str
     sha256: str
     urls: tuple[str, ...]
+    size: int
 
     @property
     def filename(self) -> str:
@@ -52,15 +56,21 @@ _IDX_NAMES = {
     "t10k-labels": "t10k-labels-idx1-ubyte.gz",
 }
 
+# Only https mirrors are listed: a plain-http mirror's answer can be changed on the way,
+# and although the SHA-256 check would refuse it, nothing is gained by inviting that.
 MNIST_MIRRORS = (
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
     "https://storage.googleapis.com/cvdf-datasets/mnist/",
 )
-# Zalando's own copies. Debian's dataset-fashion-mnist package ships the same payloads
-# (its .gz files are the originals with the file-name field of the gzip header removed).
+# Zalando's own copies on GitHub, then the copy Keras downloads (`keras.datasets.
+# fashion_mnist`), which serves Zalando's original .gz files over https. Zalando's other
+# copy (fashion-mnist.s3-website.eu-central-1.amazonaws.com) is an S3 *website*
+# endpoint, which speaks plain http only, so it is not listed. Debian's
+# dataset-fashion-mnist package ships the same payloads (its .gz files are the
+# originals with the file-name field of the gzip header removed).
 FASHION_MNIST_MIRRORS = (
     "https://github.com/zalandoresearch/fashion-mnist/raw/master/data/fashion/",
-    "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+    "https://storage.googleapis.com/tensorflow/tf-keras-datasets/",
 )
 
 _PAYLOAD_SHA256 = {
@@ -78,6 +88,14 @@ _PAYLOAD_SHA256 = {
     },
 }
 _MIRRORS = {"mnist": MNIST_MIRRORS, "fashion-mnist": FASHION_MNIST_MIRRORS}
+# Payload sizes: a 16-byte header and 28x28 pixels per image, an 8-byte header and one
+# byte per label; the same for both datasets.
+_IDX_SIZES = {
+    "train-images": 16 + 60000 * 28 * 28,
+    "train-labels": 8 + 60000,
+    "t10k-images": 16 + 10000 * 28 * 28,
+    "t10k-labels": 8 + 10000,
+}
 
 DATASETS: dict[str, dict[str, FileSpec]] = {
     dataset: {
@@ -85,6 +103,7 @@ DATASETS: dict[str, dict[str, FileSpec]] = {
             relpath=f"{dataset}/{_IDX_NAMES[part]}",
             sha256=sha,
             urls=tuple(mirror + _IDX_NAMES[part] for mirror in _MIRRORS[dataset]),
+            size=_IDX_SIZES[part],
         )
         for part, sha in hashes.items()
     }
@@ -101,18 +120,22 @@ BOOK_COMMITS = {
     "2022": "07b11618cdb5d5f78ad45464de0730efc07b0a4a",
 }
 REVISIONS = ("2016", "2022")
+"""The revisions of the book's weights: as published with the book, and 2022's retrains."""
 DEFAULT_REVISION = "2016"
+"""The revision loaded when none is named: the one the book's accuracies come from."""
 
 
-def _book(chapter: str, file: str, revision: str, sha256: str, relpath: str) -> FileSpec:
+def _book(
+    chapter: str, file: str, revision: str, sha256: str, relpath: str, size: int
+) -> FileSpec:
     url = f"{BOOK_REPO}/{BOOK_COMMITS[revision]}/{chapter}/{file}"
-    return FileSpec(relpath=relpath, sha256=sha256, urls=(url,))
+    return FileSpec(relpath=relpath, sha256=sha256, urls=(url,), size=size)
 
 
 _SAMPLE_WEIGHT = _book(
     "ch03", "sample_weight.pkl", "2016",
     "b7f55a27988ba34c3777b0f1bbd464817c8a4db855723e6ff26f703501917a13",
-    "book/sample_weight.pkl",
+    "book/sample_weight.pkl", 181853,
 )  # fmt: skip
 
 WEIGHTS: dict[str, dict[str, FileSpec]] = {
@@ -121,24 +144,24 @@ WEIGHTS: dict[str, dict[str, FileSpec]] = {
         "2016": _book(
             "ch07", "params.pkl", "2016",
             "290ab40c1b1218b392cdc155b633a5df642d829453702fa421ce5f3c6c55f779",
-            "book/2016/params.pkl",
+            "book/2016/params.pkl", 3471538,
         ),
         "2022": _book(
             "ch07", "params.pkl", "2022",
             "a5da99cffddafcfe5e686e79dc0ec3a7cc993b58e64f483b50960511e5e85344",
-            "book/params.pkl",
+            "book/params.pkl", 3471484,
         ),
     },
     "deep_convnet_params": {
         "2016": _book(
             "ch08", "deep_convnet_params.pkl", "2016",
             "8c81d1d6ddedd08c8277c957f3af30a91e455a1d65474ec2b5a0e3527b7422cc",
-            "book/2016/deep_convnet_params.pkl",
+            "book/2016/deep_convnet_params.pkl", 989346,
         ),
         "2022": _book(
             "ch08", "deep_convnet_params.pkl", "2022",
             "4b7a27baee2037605afa94d3f514ca9fa9cc96623739328609765073cfd5f802",
-            "book/deep_convnet_params.pkl",
+            "book/deep_convnet_params.pkl", 989219,
         ),
     },
 }  # fmt: skip

@@ -63,6 +63,7 @@ class Relu(Layer):
         -------
         ndarray of the same shape and dtype as `x`
         """
+        x = self._check_input(x)
         self.mask = x <= 0
         return np.maximum(x, np.zeros((), dtype=x.dtype))
 
@@ -124,7 +125,7 @@ class Sigmoid(Layer):
         -------
         ndarray of the same shape and dtype as `x`
         """
-        self.out = out = sigmoid(x)
+        self.out = out = sigmoid(self._check_input(x))
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:

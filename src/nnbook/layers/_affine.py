@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from nnbook.layers._base import Layer, grad_property, param_property
@@ -48,6 +50,10 @@ class Affine(Layer):
     book, and the book's `layer.W = W_new` copies the values into the shared array
     instead of replacing it. `backward(dout, need_dx=False)` skips $G W^\top$ (and
     returns None): a network's first layer has no use for it.
+
+    An empty batch (N = 0) is allowed: the output has shape (0, M), `dx` the input's
+    shape, and `dW`, `db` are zeros, the gradient of a sum over no samples. (The book's
+    `x.reshape(x.shape[0], -1)` fails there: -1 cannot be inferred from 0 entries.)
 
     Examples
     --------
@@ -119,12 +125,14 @@ class Affine(Layer):
             match `W`.
         """
         W, b = self.params["W"], self.params["b"]
+        x = self._check_input(x)
         if x.ndim < 2:
             raise ValueError(
                 f"Affine expects a batch: x of shape (N, {W.shape[0]}); got {x.shape}; "
                 "for a single sample use x[np.newaxis]"
             )
-        x2 = x.reshape(x.shape[0], -1)
+        # The size of a sample is given, not inferred (-1): an empty batch has none.
+        x2 = x.reshape(x.shape[0], math.prod(x.shape[1:]))
         if x2.shape[1] != W.shape[0]:
             raise ValueError(
                 f"x of shape {x.shape} has {x2.shape[1]} features per sample, but W of "

@@ -5,8 +5,14 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+from nnbook.activations import _check_numeric
 
 __all__ = ["Layer", "LossLayer", "param_property"]
+
+#: The dtype kinds a layer computes on: bool, signed and unsigned integers, floats.
+_NUMERIC_KINDS = "biuf"
 
 
 def param_property(name: str, doc: str) -> property:
@@ -80,6 +86,10 @@ class Layer:
     - `backward(dout)` never writes into `dout`, raises `RuntimeError` if called before
       `forward`, and `ValueError` if `dout` does not have the forward output's shape.
     - The dtype follows the input: float32 in, float32 out.
+    - Input that is not real numbers (an object array holding `None`, strings,
+      complex numbers) is refused with a `TypeError`, and so is such a `dout`. An
+      empty batch (N = 0) gives an empty output where that is defined, and a
+      `ValueError` where it is not (a loss, BatchNormalization in training).
 
     Examples
     --------
@@ -125,8 +135,25 @@ class Layer:
             )
         return values
 
+    def _check_input(self, x: ArrayLike, name: str = "x") -> np.ndarray:
+        """Return `x` as an ndarray of numbers, or raise a `TypeError` naming the fix.
+
+        Object arrays (which may hold `None`), strings and complex numbers are refused:
+        NumPy would otherwise turn `None` into NaN or fail deep inside the layer.
+        """
+        try:
+            return _check_numeric(x if isinstance(x, np.ndarray) else np.asarray(x), name)
+        except TypeError as exc:
+            raise TypeError(f"{type(self).__name__}.forward(): {exc}") from None
+
     def _check_dout(self, dout: np.ndarray, shape: tuple[int, ...]) -> None:
         """Refuse a `dout` whose shape is not the forward output's (no broadcasting)."""
+        kind = getattr(dout, "dtype", np.dtype(float)).kind
+        if kind not in _NUMERIC_KINDS:
+            raise TypeError(
+                f"{type(self).__name__}.backward() got dout of dtype "
+                f"{np.asarray(dout).dtype}; pass the gradient as an array of real numbers"
+            )
         if np.shape(dout) != tuple(shape):
             raise ValueError(
                 f"{type(self).__name__}.backward() got dout of shape {np.shape(dout)}, "
@@ -197,4 +224,9 @@ class LossLayer(Layer):
             raise ValueError(
                 f"a loss layer's backward takes a scalar dout (the gradient with respect "
                 f"to the loss), got an array of shape {np.shape(dout)}"
+            )
+        if np.asarray(dout).dtype.kind not in _NUMERIC_KINDS:
+            raise TypeError(
+                f"a loss layer's backward takes a number as dout, got {dout!r}; pass a "
+                "float such as 1.0"
             )

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from numbers import Real
+
 import numpy as np
 
 from nnbook.layers._base import Layer
 
 __all__ = ["AddLayer", "MulLayer"]
+
+
+def _operand(layer: Layer, value, name: str):
+    """Return a number as is, anything else as an ndarray of numbers (or raise).
+
+    A list would otherwise be repeated by `*` and concatenated by `+`, silently.
+    """
+    if isinstance(value, (Real, np.number)):
+        return value
+    return layer._check_input(value, name)
 
 
 def _keep(value):
@@ -76,6 +88,7 @@ class MulLayer(Layer):
         float or ndarray
             The product.
         """
+        x, y = _operand(self, x, "x"), _operand(self, y, "y")
         self.x, self.y = _keep(x), _keep(y)
         return x * y
 
@@ -160,6 +173,7 @@ class AddLayer(Layer):
         float or ndarray
             The sum.
         """
+        x, y = _operand(self, x, "x"), _operand(self, y, "y")
         self._x_shape, self._y_shape = np.shape(x), np.shape(y)
         return x + y
 

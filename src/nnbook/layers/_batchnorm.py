@@ -2,6 +2,8 @@ r"""Batch Normalization: normalise each feature over the mini-batch (chapter 6.3
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from nnbook.layers._base import Layer, grad_property, param_property
@@ -31,8 +33,8 @@ class BatchNormalization(Layer):
     momentum : float, default=0.9
         Weight of the old value in the moving averages.
     running_mean, running_var : ndarray of shape (D,), optional
-        Starting moving averages; zeros (of the input's dtype) on the first `forward`
-        when not given.
+        Starting moving averages (both or neither); zeros (of the input's dtype) on the
+        first training `forward` when not given.
 
     Attributes
     ----------
@@ -41,7 +43,8 @@ class BatchNormalization(Layer):
     grads : dict
         `{"gamma": dgamma, "beta": dbeta}` after `backward`.
     running_mean, running_var : ndarray of shape (D,) or None
-        The moving averages used at inference.
+        The moving averages used at inference; None until the first training
+        `forward` (unless given or loaded).
 
     Notes
     -----
@@ -72,6 +75,24 @@ class BatchNormalization(Layer):
     original paper instead shares them across a channel's pixels for convolutions).
     The moving averages start at zero as in the book, so inference right after a single
     training step is far off; a few dozen steps make them good.
+
+    Three cases the book leaves undefined, and what we do:
+
+    - *Inference before any training* (no moving averages yet, none given or
+      loaded): the book would divide by $\sqrt{0 + \epsilon}$, multiplying every
+      feature by 1000 per layer. We normalise with mean 0 and variance 1 instead, so
+      the layer passes $\gamma x + \beta$ on (as other frameworks do, whose moving
+      variance starts at 1), and create no moving averages: the first training step
+      starts them at zero as in the book, so every later number is the book's. This
+      is what `Trainer` measures at entry 0 (before the first step) for a network
+      with this layer.
+    - *A training batch with NaN or infinite values*: the batch's output is NaN as
+      it must be, but its statistics do not enter the moving averages, which keep
+      their values. Once in, a NaN would never decay away: every later inference
+      would be NaN.
+    - *An empty batch*: training on it is refused (a `ValueError`: its mean is
+      undefined); inference gives an empty output. A batch of one sample trains (the
+      book allows it) but normalises every feature to 0, so the output is `beta`.
 
     Examples
     --------
@@ -106,6 +127,18 @@ class BatchNormalization(Layer):
                 f"expected gamma and beta of the same shape (D,); got gamma {gamma.shape} "
                 f"and beta {beta.shape}"
             )
+        if (running_mean is None) != (running_var is None):
+            raise ValueError(
+                "pass both running_mean and running_var, or neither (they start as "
+                "zeros at the first training step)"
+            )
+        if running_mean is not None:
+            running_mean, running_var = np.asarray(running_mean), np.asarray(running_var)
+            if running_mean.shape != gamma.shape or running_var.shape != gamma.shape:
+                raise ValueError(
+                    f"running_mean {running_mean.shape} and running_var "
+                    f"{running_var.shape} must have gamma's shape {gamma.shape}"
+                )
         self.params["gamma"] = gamma
         self.params["beta"] = beta
         self.momentum = momentum
@@ -141,32 +174,56 @@ class BatchNormalization(Layer):
         ndarray of the shape and dtype of `x`
         """
         gamma, beta = self.params["gamma"], self.params["beta"]
-        x2 = x.reshape(x.shape[0], -1)
+        x = self._check_input(x)
+        if x.ndim < 2:
+            raise ValueError(
+                f"BatchNormalization expects a batch of shape (N, {gamma.shape[0]}) or "
+                f"(N, C, H, W); got {x.shape}; for a single sample use x[np.newaxis]"
+            )
+        n = x.shape[0]
+        x2 = x.reshape(n, math.prod(x.shape[1:]))
         if x2.shape[1] != gamma.shape[0]:
             raise ValueError(
                 f"x of shape {x.shape} has {x2.shape[1]} features per sample, but gamma "
                 f"has {gamma.shape[0]}; for (N, C, H, W) input gamma needs C*H*W entries"
             )
-        if self.running_mean is None:
-            self.running_mean = np.zeros(x2.shape[1], dtype=x2.dtype)
-            self.running_var = np.zeros(x2.shape[1], dtype=x2.dtype)
         if train_flg:
+            if n == 0:
+                raise ValueError(
+                    "BatchNormalization cannot train on an empty batch (N = 0): its mean "
+                    "and variance are undefined; pass at least 2 samples, or use "
+                    "train_flg=False"
+                )
             mu = x2.mean(axis=0)
             xc = x2 - mu
             var = np.mean(xc * xc, axis=0)
             std = np.sqrt(var + EPS)
             xn = xc / std
-            m = self.momentum
-            self.running_mean = m * self.running_mean + (1 - m) * mu
-            self.running_var = m * self.running_var + (1 - m) * var
+            self._update_running(mu, var)
+        elif self.running_mean is None:
+            # No statistics yet: mean 0, variance 1 (see Notes), not the book's 1/sqrt(eps).
+            xc = x2.copy()
+            std = np.ones(x2.shape[1], dtype=x2.dtype)
+            xn = xc
         else:
             dtype = x2.dtype
             xc = x2 - self.running_mean.astype(dtype, copy=False)
             std = np.sqrt(self.running_var + EPS).astype(dtype, copy=False)
             xn = xc / std
-        self.input_shape, self.batch_size = x.shape, x.shape[0]
+        self.input_shape, self.batch_size = x.shape, n
         self.xc, self.xn, self.std, self._train = xc, xn, std, train_flg
         return (gamma * xn + beta).reshape(x.shape)
+
+    def _update_running(self, mu: np.ndarray, var: np.ndarray) -> None:
+        """Blend the batch's statistics into the moving averages, if they are finite."""
+        if not (np.all(np.isfinite(mu)) and np.all(np.isfinite(var))):
+            return  # a NaN would stay in the averages for good (see Notes)
+        if self.running_mean is None:
+            self.running_mean = np.zeros_like(mu)
+            self.running_var = np.zeros_like(var)
+        m = self.momentum
+        self.running_mean = m * self.running_mean + (1 - m) * mu
+        self.running_var = m * self.running_var + (1 - m) * var
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """Return `dx` and store `grads["gamma"]`, `grads["beta"]`.

@@ -240,6 +240,7 @@ class Convolution(Layer):
         ValueError
             If `x` is not 4-D with W's number of channels, or the filter does not fit.
         """
+        x = self._check_input(x)
         W, b = self.params["W"], self.params["b"]
         out_h, out_w = self._out_size(x.shape)
         FN, C, FH, FW = W.shape

@@ -80,6 +80,7 @@ class Dropout(Layer):
         -------
         ndarray of the shape and dtype of `x`
         """
+        x = self._check_input(x)
         if train_flg:
             self.mask = self.rng.random(x.shape, dtype=np.float32) > self.dropout_ratio
             self._scale, self._out_shape = None, x.shape

@@ -171,6 +171,7 @@ class Pooling(Layer):
         ValueError
             If `x` is not 4-D or the window does not fit.
         """
+        x = self._check_input(x)
         out_h, out_w = self._out_size(x.shape)
         views = self._views(self._padded(x), out_h, out_w)
         if len(views) == 1:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnbook.layers._base import LossLayer
-from nnbook.losses import _as_batch
+from nnbook.losses import _as_batch, _check_not_empty
 
 __all__ = ["SoftmaxWithLoss"]
 
@@ -82,8 +82,18 @@ class SoftmaxWithLoss(LossLayer):
         -------
         scalar of `x`'s dtype
             The loss.
+
+        Raises
+        ------
+        ValueError
+            If `t` does not fit `x` (see
+            [`cross_entropy_error`][nnbook.losses.cross_entropy_error]), or the batch is
+            empty: the mean loss over no samples is undefined.
+        TypeError
+            If `x` is not an array of numbers.
         """
-        x2, t2 = _as_batch(x, t)
+        x2, t2 = _as_batch(self._check_input(x), t)
+        _check_not_empty(x2)
         shifted = x2 - np.max(x2, axis=1, keepdims=True)
         exp = np.exp(shifted)
         total_exp = np.sum(exp, axis=1, keepdims=True)

@@ -11,12 +11,13 @@ from nnbook.models._gan import GAN, AdversarialLoss, Discriminator, GANStep, Gen
 from nnbook.models._multi_layer_net import MultiLayerNet
 from nnbook.models._multi_layer_net_extend import MultiLayerNetExtend
 from nnbook.models._network import Network, check_float_dtype
-from nnbook.models._simple_conv_net import SimpleConvNet
+from nnbook.models._simple_conv_net import DEFAULT_CONV_PARAM, SimpleConvNet
 from nnbook.models._simple_net import SimpleNet
 from nnbook.models._three_layer import ThreeLayerNet, forward, init_network
 from nnbook.models._two_layer_net import SigmoidTwoLayerNet, TwoLayerNet
 
 __all__ = [
+    "DEFAULT_CONV_PARAM",
     "GAN",
     "AdversarialLoss",
     "ConvDiscriminator",

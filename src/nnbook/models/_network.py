@@ -281,8 +281,15 @@ class Network:
         -------
         scalar of the network's dtype
         """
-        y = self._forward(x, train_flg)
-        loss = self.last_layer.forward(y, t)
+        saved = self._save_moving_averages() if train_flg else None
+        try:
+            y = self._forward(x, train_flg)
+            loss = self.last_layer.forward(y, t)
+        except Exception:
+            # A refused input or target must not leave BatchNorm's averages updated.
+            if saved is not None:
+                self._restore_moving_averages(saved)
+            raise
         decay = self._weight_decay()
         return loss + self.dtype.type(decay) if decay else loss
 
@@ -449,6 +456,25 @@ class Network:
         """
         np.savez(path, **self.params, **self._buffers())
 
+    def _save_moving_averages(self) -> list[tuple[Layer, str, Any]]:
+        """Return BatchNorm's moving averages as they are now (for an undo).
+
+        The layers rebind these arrays on every update (never write into them), so
+        keeping references is enough.
+        """
+        return [
+            (layer, attr, getattr(layer, attr))
+            for layer in self.layers.values()
+            for attr in ("running_mean", "running_var")
+            if hasattr(layer, attr)
+        ]
+
+    @staticmethod
+    def _restore_moving_averages(saved: list[tuple[Layer, str, Any]]) -> None:
+        """Put back what `_save_moving_averages` returned."""
+        for layer, attr, value in saved:
+            setattr(layer, attr, value)
+
     def _buffers(self) -> dict[str, np.ndarray]:
         out = {}
         for name, layer in self.layers.items():
@@ -495,6 +521,11 @@ class Network:
         checked = {}
         for key, value in values.items():
             value = np.asarray(value)
+            if not (np.issubdtype(value.dtype, np.number) or value.dtype == np.bool_):
+                raise TypeError(
+                    f"cannot load {key}: its values are not numbers (dtype {value.dtype}); "
+                    "nothing was loaded"
+                )
             shape = self.params[key].shape if key in self.params else self._buffer(key)
             if value.shape != shape:
                 raise ValueError(

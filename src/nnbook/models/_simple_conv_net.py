@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
-import os
-import pickle
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
 
 import numpy as np
 from numpy.typing import DTypeLike
 
 from nnbook.conv import conv_output_size
-from nnbook.datasets import read_params
 from nnbook.initializers import init_weight
 from nnbook.layers import Affine, Convolution, Pooling, Relu, SoftmaxWithLoss
-from nnbook.models._network import Network, check_float_dtype
+from nnbook.models._book_pickle import BookPickleMixin
+from nnbook.models._network import check_float_dtype
 
 __all__ = ["DEFAULT_CONV_PARAM", "SimpleConvNet"]
 
-#: The book's default convolution: 30 filters of 5×5, no padding, stride 1.
 DEFAULT_CONV_PARAM: Mapping[str, int] = MappingProxyType(
     {"filter_num": 30, "filter_size": 5, "pad": 0, "stride": 1}
 )
+"""The book's default `conv_param` of `SimpleConvNet`: 30 filters of 5×5, no padding,
+stride 1 (read-only; pass a dict of your own to change it)."""
 
 
-class SimpleConvNet(Network):
+class SimpleConvNet(BookPickleMixin):
     r"""The book's simple convolutional network (CNN) for MNIST.
 
     Conv1 → Relu1 → Pool1 → Affine1 → Relu2 → Affine2 → SoftmaxWithLoss: one
@@ -167,40 +165,6 @@ class SimpleConvNet(Network):
             ),
         }
         super().__init__(layers, SoftmaxWithLoss(), dtype=dtype)
-
-    def save_params(self, file_name: str | os.PathLike = "params.pkl") -> None:
-        """Save the parameters: a pickle of `params` (the book's format) for `.pkl`.
-
-        Parameters
-        ----------
-        file_name : str or path-like, default='params.pkl'
-            A name ending in `.pkl` is written as the book writes it (a pickled dict of
-            arrays, readable by the book's code); any other name as a NumPy `.npz`
-            file (see [`Network.save_params`][nnbook.models.Network.save_params]).
-        """
-        if not os.fspath(file_name).endswith(".pkl"):
-            super().save_params(file_name)
-            return
-        with open(file_name, "wb") as f:
-            pickle.dump({key: value.copy() for key, value in self.params.items()}, f)
-
-    def load_params(
-        self, file_name: str | os.PathLike | Mapping[str, Any] = "params.pkl"
-    ) -> None:
-        """Load parameters into the network's arrays, from a `.pkl`, `.npz` or mapping.
-
-        Parameters
-        ----------
-        file_name : str, path-like or mapping, default='params.pkl'
-            A pickle written by `save_params` or by the book's code (read with a
-            restricted unpickler that refuses anything but NumPy arrays), an `.npz`
-            file, or a mapping such as the result of
-            [`load_book_params`][nnbook.datasets.load_book_params].
-        """
-        source = file_name
-        if not isinstance(source, Mapping) and os.fspath(source).endswith(".pkl"):
-            source = read_params(source)
-        super().load_params(source)
 
     def __repr__(self) -> str:
         c = self.conv_param

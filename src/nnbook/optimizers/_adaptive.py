@@ -55,6 +55,8 @@ class AdaGrad(Optimizer):
     [0.9900000019999996]
     """
 
+    _state_names = ("h",)
+
     def __init__(self, lr: float = 0.01) -> None:
         super().__init__(lr)
         self.h: dict[str, np.ndarray] = {}
@@ -98,6 +100,8 @@ class RMSprop(Optimizer):
     >>> print(params["x"].tolist())
     [0.9000001999996]
     """
+
+    _state_names = ("h",)
 
     def __init__(self, lr: float = 0.01, decay_rate: float = 0.99) -> None:
         super().__init__(lr)
@@ -158,6 +162,8 @@ class Adam(Optimizer):
     >>> print(params["p"].tolist())
     [0.9990000063245154, -1.9990000316217766]
     """
+
+    _state_names = ("m", "v")
 
     def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999) -> None:
         super().__init__(lr)

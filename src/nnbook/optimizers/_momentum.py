@@ -76,6 +76,8 @@ class Momentum(Optimizer):
     [0.9855]
     """
 
+    _state_names = ("v",)
+
     def __init__(self, lr: float = 0.01, momentum: float = 0.9) -> None:
         super().__init__(lr)
         self.momentum = momentum
@@ -133,6 +135,8 @@ class Nesterov(Optimizer):
     >>> print(params["x"].tolist())
     [0.9769500000000001]
     """
+
+    _state_names = ("v",)
 
     def __init__(self, lr: float = 0.01, momentum: float = 0.9) -> None:
         super().__init__(lr)

@@ -5,6 +5,14 @@ none calls `show()`, so the figures work in notebooks, scripts and tests alike.
 """
 
 from nnbook.plotting._accuracy import plot_accuracy_curves, plot_curve_grid
+from nnbook.plotting._backprop import (
+    plot_affine_graph,
+    plot_node_rules,
+    plot_relu_graph,
+    plot_shop_graph,
+    plot_sigmoid_graph,
+    plot_softmax_with_loss_graph,
+)
 from nnbook.plotting._cnn import (
     plot_epoch_accuracy,
     plot_filter_responses,
@@ -27,6 +35,7 @@ __all__ = [
     "plot_accuracy_curves",
     "plot_activation_histograms",
     "plot_activations",
+    "plot_affine_graph",
     "plot_computational_graph",
     "plot_curve_grid",
     "plot_descent_path",
@@ -44,8 +53,13 @@ __all__ = [
     "plot_image_grid",
     "plot_images",
     "plot_loss_curves",
+    "plot_node_rules",
     "plot_optimizer_paths",
+    "plot_relu_graph",
     "plot_sample_progression",
+    "plot_shop_graph",
+    "plot_sigmoid_graph",
+    "plot_softmax_with_loss_graph",
     "plot_tangent",
     "plot_training_history",
     "smooth_curve",

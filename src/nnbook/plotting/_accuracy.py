@@ -10,6 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from nnbook.plotting._axes import new_axes
+from nnbook.plotting._style import MIN_FONTSIZE, PAGE_WIDTH
 
 __all__ = ["plot_accuracy_curves", "plot_curve_grid"]
 
@@ -24,6 +25,10 @@ def plot_accuracy_curves(
     markevery: int | None = None,
 ) -> Axes:
     """Plot accuracy per epoch, e.g. on the training and the test data.
+
+    Each curve has its own line style and marker (the first solid with circles, the
+    second dashed with squares, ...), so train and test stay apart in print and for
+    readers who do not see colour.
 
     Book: chapter 6, section 6.4 (figures 6-20, 6-21, 6-23).
 
@@ -57,7 +62,8 @@ def plot_accuracy_curves(
         every = markevery or max(len(values) // 20, 1)
         ax.plot(
             np.arange(len(values)), values, marker=markers[i % len(markers)],
-            markevery=every, markersize=4, linewidth=1.2, label=label,
+            linestyle=_STYLES[i % len(_STYLES)], markevery=every, markersize=4,
+            linewidth=1.4, label=label,
         )  # fmt: skip
     ax.set_ylim(0.0, 1.0)
     ax.set_xlabel("epochs")
@@ -114,8 +120,9 @@ def plot_curve_grid(
     """
     n = len(panels)
     nrows = -(-n // ncols)
+    panel = min(2.6, PAGE_WIDTH / ncols)  # inches: the whole grid fits the page
     fig, axes = plt.subplots(
-        nrows, ncols, figsize=(2.6 * ncols, 2.1 * nrows), squeeze=False,
+        nrows, ncols, figsize=(panel * ncols, 2.0 * nrows), squeeze=False,
         sharex=True, sharey=True, layout="constrained",
     )  # fmt: skip
     styles: dict[str, str] = {}
@@ -127,7 +134,7 @@ def plot_curve_grid(
                 np.arange(len(values)), values, style, color=f"C{i}", linewidth=1.2
             )
             handles.setdefault(label, line)
-        ax.set_title(title, fontsize=9)
+        ax.set_title(title, fontsize=MIN_FONTSIZE)
         ax.set_ylim(*ylim)
         ax.grid(alpha=0.3)
     for ax in axes[-1, :]:

@@ -13,6 +13,7 @@ from nnbook.conv import conv_output_size, im2col
 from nnbook.layers import Convolution
 from nnbook.plotting._axes import new_axes
 from nnbook.plotting._images import plot_images
+from nnbook.plotting._style import MIN_FONTSIZE, PAGE_WIDTH
 
 __all__ = ["plot_epoch_accuracy", "plot_filter_responses", "plot_filters", "plot_im2col"]
 
@@ -87,7 +88,8 @@ def plot_im2col(
         raise ValueError(f"highlight must be in [0, {len(col)}), got {highlight}")
     xp = np.pad(x[0], ((0, 0), (pad, pad), (pad, pad)))
     size = max(H + 2 * pad, 3)
-    fig = plt.figure(figsize=(1.0 * C * size * 0.55 + 0.5 * col.shape[1] + 1.5, 3.2))
+    width = 1.0 * C * size * 0.55 + 0.5 * col.shape[1] + 1.5
+    fig = plt.figure(figsize=(min(width, PAGE_WIDTH), 3.2))
     grid = fig.add_gridspec(
         1, C + 1, width_ratios=[xp.shape[2]] * C + [col.shape[1] * 0.9], wspace=0.3
     )
@@ -95,7 +97,7 @@ def plot_im2col(
     for c in range(C):
         ax = fig.add_subplot(grid[0, c])
         tints = np.full(xp.shape[1:], _TINTS[c], dtype=object)
-        _number_grid(ax, xp[c], tints, fontsize=9)
+        _number_grid(ax, xp[c], tints, fontsize=MIN_FONTSIZE)
         ax.add_patch(
             Rectangle(
                 (ox * stride - 0.5, oy * stride - 0.5), filter_w, filter_h,
@@ -108,7 +110,7 @@ def plot_im2col(
     ax = fig.add_subplot(grid[0, C])
     per_channel = filter_h * filter_w
     tints = np.array([[_TINTS[j // per_channel] for j in range(col.shape[1])]] * len(col))
-    _number_grid(ax, col, tints, fontsize=8)
+    _number_grid(ax, col, tints, fontsize=MIN_FONTSIZE)
     ax.add_patch(
         Rectangle(
             (-0.5, highlight - 0.5), col.shape[1], 1,
@@ -223,7 +225,8 @@ def plot_filter_responses(
         responses = np.maximum(responses, 0.0)
     k = len(indices)
     aspect = image.shape[0] / image.shape[1]
-    fig = plt.figure(figsize=(1.6 * (k + 2), 1.6 * 2 * aspect + 0.6))
+    panel = min(1.6, PAGE_WIDTH / (k + 2))  # inches: the whole figure fits the page
+    fig = plt.figure(figsize=(panel * (k + 2), panel * 2 * aspect + 0.6))
     grid = fig.add_gridspec(2, k + 2, height_ratios=[1, 2 * aspect], hspace=0.1)
     ax = fig.add_subplot(grid[:, :2])
     ax.imshow(image, cmap="gray", interpolation="nearest")
@@ -232,7 +235,7 @@ def plot_filter_responses(
     for j, i in enumerate(indices):
         ax_f = fig.add_subplot(grid[0, j + 2])
         ax_f.imshow(W[i, 0], cmap="gray_r", interpolation="nearest")
-        ax_f.set_title(f"filter {i}", fontsize=9)
+        ax_f.set_title(f"filter {i}", fontsize=MIN_FONTSIZE)
         ax_f.axis("off")
         ax_r = fig.add_subplot(grid[1, j + 2])
         ax_r.imshow(responses[j], cmap="gray_r", interpolation="nearest")

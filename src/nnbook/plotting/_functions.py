@@ -10,6 +10,7 @@ from matplotlib.axes import Axes
 
 from nnbook.activations import relu, sigmoid, step_function
 from nnbook.plotting._axes import new_axes
+from nnbook.plotting._style import PAGE_WIDTH
 
 __all__ = ["plot_activations", "plot_functions"]
 
@@ -89,7 +90,7 @@ def plot_activations() -> plt.Figure:
     [['step function', 'sigmoid'], ['ReLU']]
     """
     x = np.arange(-5.0, 5.0, 0.1)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(PAGE_WIDTH, 3.2), layout="constrained")
     plot_functions(
         {"step function": step_function, "sigmoid": sigmoid},
         x,

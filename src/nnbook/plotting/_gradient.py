@@ -10,6 +10,7 @@ from numpy.typing import ArrayLike
 
 from nnbook.gradient import numerical_diff, numerical_gradient
 from nnbook.plotting._axes import new_axes
+from nnbook.plotting._style import MIN_FONTSIZE
 
 __all__ = ["plot_descent_path", "plot_gradient_field", "plot_tangent"]
 
@@ -189,7 +190,7 @@ def plot_descent_path(
     X, Y = np.meshgrid(ticks, ticks)
     ax = new_axes(ax, figsize=(5, 5))
     contours = ax.contour(X, Y, _grid_values(f, X, Y), levels=levels, cmap="viridis")
-    ax.clabel(contours, fontsize=7)
+    ax.clabel(contours, fontsize=MIN_FONTSIZE)
     ax.axhline(0, color="grey", linestyle="--", linewidth=0.8)
     ax.axvline(0, color="grey", linestyle="--", linewidth=0.8)
     ax.plot(path[:, 0], path[:, 1], "o-", color="tab:red", markersize=4, label="path")

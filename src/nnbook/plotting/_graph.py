@@ -1,4 +1,4 @@
-"""Computational graphs (計算グラフ) with forward and backward values (chapter 5.1-5.4)."""
+"""Computational graphs (計算グラフ) with forward and backward values (chapter 5.1-5.6)."""
 
 from __future__ import annotations
 
@@ -6,17 +6,38 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.patches import Circle
+from matplotlib.patches import Circle, FancyBboxPatch
 
 from nnbook.plotting._axes import new_axes
+from nnbook.plotting._style import MIN_FONTSIZE, PAGE_WIDTH
 
 __all__ = ["plot_computational_graph"]
 
 _RADIUS = 0.32
+_FONT = 11.0  # node labels and values, in points
+_MAX_SCALE = 0.75  # inches per data unit, for small graphs
 
 
 def _fmt(value) -> str:
     return value if isinstance(value, str) else f"{value:g}"
+
+
+def _text_width(text: str, fontsize: float) -> float:
+    """Return the approximate width of `text` in inches (mathtext counts its glyphs)."""
+    if text.startswith("$") and text.endswith("$"):
+        for token in (
+            "\\partial",
+            "\\frac",
+            "\\sum",
+            "\\cdot",
+            "\\mathrm",
+            "\\top",
+            "{",
+            "}",
+        ):
+            text = text.replace(token, "x" if token in ("\\partial", "\\sum") else "")
+        text = text.replace("$", "").replace("^", "").replace("_", "")
+    return 0.55 * fontsize / 72 * max(len(text), 1)
 
 
 def plot_computational_graph(
@@ -27,17 +48,21 @@ def plot_computational_graph(
     title: str | None = None,
     forward_color: str = "black",
     backward_color: str = "tab:red",
+    legend: bool = True,
 ) -> Axes:
-    """Draw a computational graph with forward values above and backward values below.
+    r"""Draw a computational graph with forward values above and backward values below.
 
-    Nodes with both incoming and outgoing edges are operations, drawn as circles with
-    their symbol (`×`, `+`); the others (inputs and the result) are drawn as plain
-    labels. Each edge is an arrow carrying, on its left side (above, for an arrow
-    pointing right), the value that flows forward and, on its right side in another
-    colour, the derivative of the result with respect to that value, which flows
-    backward.
+    Nodes with both incoming and outgoing edges are operations: a circle for a symbol
+    (`×`, `+`), a box for a word (`exp`, `Softmax`). The others (inputs and the result)
+    are plain labels. Each edge is an arrow carrying, on its left side (above, for an
+    arrow pointing right), the value that flows forward and, on its right side in
+    another colour, the derivative of the result with respect to that value, which flows
+    backward. Labels may be numbers or text, including matplotlib math (`"$x^2$"`).
 
-    Book: chapter 5, sections 5.1 and 5.4 (figures 5-3, 5-16 and 5-17).
+    The figure is drawn for the width the site shows it at (at most 8 inches at 100 dpi),
+    with its text at 11 points.
+
+    Book: chapter 5, sections 5.1-5.6 (figures 5-3, 5-16, 5-17 and after).
 
     Parameters
     ----------
@@ -52,6 +77,8 @@ def plot_computational_graph(
         Title of the axes.
     forward_color, backward_color : str
         Colours of the forward and backward labels.
+    legend : bool, default=True
+        Say which colour is which, below the graph.
 
     Returns
     -------
@@ -76,52 +103,90 @@ def plot_computational_graph(
     """
     sources = {e[0] for e in edges}
     targets = {e[1] for e in edges}
+    missing = sorted(({e[0] for e in edges} | targets) - set(nodes))
+    if missing:
+        raise ValueError(f"edges name nodes that are not in `nodes`: {missing}")
     operations = {name for name in nodes if name in sources and name in targets}
+    xs = np.array([x for x, _, _ in nodes.values()], float)
+    ys = np.array([y for _, y, _ in nodes.values()], float)
+    width = xs.max() - xs.min() + 2.0
+    height = ys.max() - ys.min() + 1.4
+    scale = min(_MAX_SCALE, PAGE_WIDTH / width)  # inches per data unit
     if ax is None:
-        xs = [x for x, _, _ in nodes.values()]
-        ys = [y for _, y, _ in nodes.values()]
-        width = max(xs) - min(xs) + 2.0
-        height = max(ys) - min(ys) + 1.6
-        ax = new_axes(figsize=(1.3 * width, 1.3 * height))
+        extra = (0.35 if title else 0.0) + (0.3 if legend else 0.0)
+        ax = new_axes(figsize=(width * scale, height * scale + extra))
 
+    # Half-sizes (data units) of what each node occupies, so arrows stop at its edge.
+    half: dict[str, tuple[float, float]] = {}
     for name, (x, y, label) in nodes.items():
-        if name in operations:
+        text_w = _text_width(label, _FONT + 2) / scale
+        if name in operations and len(label) <= 2:
             ax.add_patch(Circle((x, y), _RADIUS, facecolor="white", edgecolor="black"))
-            ax.text(x, y, label, ha="center", va="center", fontsize=14)
+            ax.text(x, y, label, ha="center", va="center", fontsize=_FONT + 3)
+            half[name] = (_RADIUS, _RADIUS)
+        elif name in operations:
+            w, h = text_w / 2 + 0.12, _RADIUS
+            style = "round,pad=0,rounding_size=0.12"
+            box = FancyBboxPatch((x - w, y - h), 2 * w, 2 * h, boxstyle=style)
+            box.set(facecolor="white", edgecolor="black")
+            ax.add_patch(box)
+            ax.text(x, y, label, ha="center", va="center", fontsize=_FONT + 1)
+            half[name] = (w, h)
         else:
-            ax.text(x, y, label, ha="center", va="center", fontsize=11, style="italic")
+            ax.text(x, y, label, ha="center", va="center", fontsize=_FONT, style="italic")
+            half[name] = (text_w / 2 + 0.08, 0.22)
+
+    def border(name: str, direction: np.ndarray) -> float:
+        hw, hh = half[name]
+        if name in operations and len(nodes[name][2]) <= 2:
+            return hw
+        dx, dy = abs(direction[0]) or 1e-9, abs(direction[1]) or 1e-9
+        return min(hw / dx, hh / dy)
 
     for source, target, forward, backward in edges:
         (x0, y0, _), (x1, y1, _) = nodes[source], nodes[target]
         start, end = np.array([x0, y0], float), np.array([x1, y1], float)
         direction = (end - start) / np.hypot(*(end - start))
-        # Leave room for the circle of an operation or the text of a value.
-        start = start + direction * (_RADIUS if source in operations else 0.45)
-        end = end - direction * (_RADIUS if target in operations else 0.5)
+        start = start + direction * border(source, direction)
+        end = end - direction * border(target, direction)
         ax.annotate(
             "", xy=end, xytext=start,
             arrowprops={"arrowstyle": "-|>", "color": "black", "linewidth": 1.2},
         )  # fmt: skip
-        # Labels sit 40% of the way along, which keeps those of edges that converge
-        # on one operation apart.
-        middle = start + 0.4 * (end - start)
-        normal = np.array([-direction[1], direction[0]]) * 0.16
+        # Labels sit a third of the way along, which keeps those of edges that
+        # converge on one operation apart. On a sloping edge each label extends away
+        # from the line (the one above to the side where the line falls away, the one
+        # below to the other), and on an upright edge they stand beside it.
+        middle = start + 0.35 * (end - start)
+        normal = np.array([-direction[1], direction[0]]) * 0.12
+        if abs(direction[0]) < 0.3:  # upright
+            left, right = ("right", "left") if direction[1] > 0 else ("left", "right")
+            above, below = {"ha": left, "va": "center"}, {"ha": right, "va": "center"}
+        else:
+            falls = direction[1] * np.sign(direction[0])  # < 0: the line goes down
+            tilt = abs(direction[1]) > 0.15
+            up_side = "left" if falls < 0 else "right"
+            down_side = "right" if falls < 0 else "left"
+            above = {"ha": up_side if tilt else "center", "va": "bottom"}
+            below = {"ha": down_side if tilt else "center", "va": "top"}
         if forward is not None:
             ax.text(*(middle + normal), _fmt(forward), color=forward_color,
-                    ha="center", va="bottom", fontsize=10)  # fmt: skip
+                    fontsize=_FONT, **above)  # fmt: skip
         if backward is not None:
             ax.text(*(middle - normal), _fmt(backward), color=backward_color,
-                    ha="center", va="top", fontsize=10)  # fmt: skip
+                    fontsize=_FONT, **below)  # fmt: skip
 
-    xs = [x for x, _, _ in nodes.values()]
-    ys = [y for _, y, _ in nodes.values()]
-    ax.set_xlim(min(xs) - 0.9, max(xs) + 0.9)
-    ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
+    ax.set_xlim(xs.min() - 1.0, xs.max() + 1.0)
+    ax.set_ylim(ys.min() - 0.5, ys.max() + 0.6)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.plot([], [], color=forward_color, label="forward: value")
-    ax.plot([], [], color=backward_color, label="backward: d(result)/d(value)")
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    if legend:
+        ax.plot([], [], color=forward_color, label="forward: value")
+        ax.plot([], [], color=backward_color, label="backward: d(result)/d(value)")
+        ax.legend(
+            loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=2, frameon=False,
+            fontsize=MIN_FONTSIZE, handlelength=1.5,
+        )  # fmt: skip
     if title:
-        ax.set_title(title)
+        ax.set_title(title, fontsize=_FONT + 1)
     return ax

@@ -6,6 +6,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from numpy.typing import ArrayLike
 
+from nnbook.plotting._style import MIN_FONTSIZE, PAGE_WIDTH
+
 __all__ = ["plot_digits", "plot_images"]
 
 
@@ -87,6 +89,7 @@ def plot_images(
         )
     cols = min(n, ncols)
     nrows = -(-n // ncols)
+    size = min(size, PAGE_WIDTH / cols)  # never wider than the page shows
     height = size * images.shape[1] / images.shape[2] + (0.25 if labels is not None else 0)
     fig, axes = plt.subplots(
         nrows,
@@ -108,7 +111,7 @@ def plot_images(
             text, color = str(labels[i]), "black"
             if predictions is not None and predictions[i] != labels[i]:
                 text, color = f"{labels[i]}→{predictions[i]}", "#c0392b"
-            ax.set_title(text, color=color, fontsize=10)
+            ax.set_title(text, color=color, fontsize=MIN_FONTSIZE)
     if title:
         fig.suptitle(title)
     return fig

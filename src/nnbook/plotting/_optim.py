@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 
 from nnbook.plotting._axes import new_axes
 from nnbook.plotting._smoothing import smooth_curve
+from nnbook.plotting._style import PAGE_WIDTH
 
 __all__ = ["plot_loss_curves", "plot_optimizer_paths"]
 
@@ -61,7 +62,7 @@ def plot_optimizer_paths(
     fig, axes = plt.subplots(
         nrows,
         ncols,
-        figsize=(4.2 * ncols, 3.6 * nrows),
+        figsize=(min(4.2, PAGE_WIDTH / ncols) * ncols, 3.4 * nrows),
         squeeze=False,
         layout="constrained",
     )

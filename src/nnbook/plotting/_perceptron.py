@@ -11,6 +11,7 @@ from matplotlib.colors import ListedColormap
 
 from nnbook.perceptron import Perceptron
 from nnbook.plotting._axes import new_axes
+from nnbook.plotting._style import MIN_FONTSIZE, PAGE_WIDTH
 
 __all__ = ["plot_gate", "plot_gates"]
 
@@ -75,7 +76,11 @@ def plot_gate(
             linewidth=1.5,
             label="$w_1x_1 + w_2x_2 + b = 0$",
         )
-        ax.legend(loc="upper right", fontsize="small")
+        # Below the axes: inside, it would cover the inputs' labels.
+        ax.legend(
+            loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False,
+            fontsize=MIN_FONTSIZE,
+        )  # fmt: skip
     outputs = [
         int(gate(np.array(p)) if isinstance(gate, Perceptron) else gate(*p))
         for p in _CORNERS
@@ -126,7 +131,11 @@ def plot_gates(
     ['AND', 'XOR']
     """
     fig, axes = plt.subplots(
-        1, len(gates), figsize=(3.3 * len(gates), 3.6), layout="constrained", squeeze=False
+        1,
+        len(gates),
+        figsize=(min(PAGE_WIDTH, 2.7 * len(gates)), 3.0),
+        layout="constrained",
+        squeeze=False,
     )
     for ax, (name, gate) in zip(axes[0], gates.items(), strict=True):
         plot_gate(gate, ax=ax, title=name)

@@ -8,6 +8,7 @@ from matplotlib.figure import Figure
 
 from nnbook.plotting._accuracy import plot_accuracy_curves
 from nnbook.plotting._smoothing import smooth_curve
+from nnbook.plotting._style import PAGE_WIDTH
 
 __all__ = ["plot_training_history"]
 
@@ -46,7 +47,9 @@ def plot_training_history(history, *, title: str | None = None) -> Figure:
     >>> print([ax.get_xlabel() for ax in fig.axes], [ax.get_ylabel() for ax in fig.axes])
     ['iterations', 'epochs'] ['loss', 'accuracy']
     """
-    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")
+    fig, (ax_loss, ax_acc) = plt.subplots(
+        1, 2, figsize=(PAGE_WIDTH, 3.4), layout="constrained"
+    )
     loss = np.asarray(history.train_loss_list, dtype=float)
     iterations = np.arange(len(loss))
     ax_loss.plot(

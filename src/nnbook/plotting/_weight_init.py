@@ -8,6 +8,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from nnbook.plotting._style import PAGE_WIDTH
+
 __all__ = ["plot_activation_histograms"]
 
 
@@ -53,8 +55,9 @@ def plot_activation_histograms(
     """
     rows = list(activations.items())
     ncols = max(len(layers) for _, layers in rows)
+    panel = min(2.2, PAGE_WIDTH / ncols)  # inches: the whole grid fits the page
     fig, axes = plt.subplots(
-        len(rows), ncols, figsize=(2.2 * ncols, 2.0 * len(rows)), squeeze=False,
+        len(rows), ncols, figsize=(panel * ncols, 1.7 * len(rows)), squeeze=False,
         sharex=True, sharey="row", layout="constrained",
     )  # fmt: skip
     for r, (label, layers) in enumerate(rows):

@@ -668,6 +668,7 @@ def evaluate_gan(
     dataset: str | None = None,
     data_home: Any = None,
     rng: np.random.Generator | int | None = 0,
+    real: JudgeReport | None = None,
 ) -> dict[str, JudgeReport]:
     """Judge `n` samples of a GAN and `n` real test images, side by side.
 
@@ -687,6 +688,9 @@ def evaluate_gan(
     data_home : optional
     rng : numpy.random.Generator or int or None, default=0
         Source of the samples' noise.
+    real : JudgeReport, optional
+        The real test images' report from an earlier call with the same judge and
+        sizes, to reuse instead of judging them again.
 
     Returns
     -------
@@ -696,9 +700,10 @@ def evaluate_gan(
     if dataset is None:
         fashion = tuple(judge.class_names) == FASHION_CLASSES
         dataset = "fashion-mnist" if fashion else "mnist"
-    _, (x_test, t_test) = _load(dataset, data_home)
-    m = min(n, len(x_test))
-    real = judge.evaluate(x_test[:m], t_test[:m], n_memorisation=n_memorisation)
+    if real is None:
+        _, (x_test, t_test) = _load(dataset, data_home)
+        m = min(n, len(x_test))
+        real = judge.evaluate(x_test[:m], t_test[:m], n_memorisation=n_memorisation)
     labels = np.arange(n) % 10 if gan.conditional else None
     samples = gan.sample(n, labels, rng=rng)
     fake = judge.evaluate(samples, labels, n_memorisation=n_memorisation,

@@ -45,12 +45,18 @@ from nnbook.layers import (
     Affine,
     BatchNormalization,
     Convolution,
+    Deconvolution,
     Dropout,
+    LeakyRelu,
     MulLayer,
     Pooling,
     Relu,
+    Reshape,
     Sigmoid,
+    SigmoidWithLoss,
     SoftmaxWithLoss,
+    SpatialBatchNormalization,
+    Tanh,
 )
 from support import FixedMask
 
@@ -94,6 +100,12 @@ def _batchnorm(rng: np.random.Generator, x_shape: tuple[int, ...], **kw) -> tupl
     d = int(np.prod(x_shape[1:]))
     gamma, beta = 1.0 + 0.5 * rng.standard_normal(d), rng.standard_normal(d)
     return BatchNormalization(gamma, beta, **kw), 1.0 + rng.standard_normal(x_shape)
+
+
+def _deconv(rng, x_shape, w_shape, stride=1, pad=0) -> tuple:
+    layer = Deconvolution(rng.standard_normal(w_shape), rng.standard_normal(w_shape[1]),
+                          stride, pad)  # fmt: skip
+    return layer, rng.standard_normal(x_shape)
 
 
 def _affine(rng: np.random.Generator, x_shape: tuple[int, ...], m: int = 3) -> tuple:
@@ -186,6 +198,56 @@ CASES = [
     Case("Pooling-2x3-stride3", lambda rng: _pool(rng, (2, 2, 8, 9), 2, 3, stride=3)),
     Case("Pooling-3x3-pad1", lambda rng: _pool(rng, (2, 2, 6, 6), 3, 3, stride=2, pad=1)),
     Case("Pooling-1x1", lambda rng: _pool(rng, (1, 2, 3, 3), 1, 1, stride=1)),
+    # Beyond the book (the GAN): leaky ReLU, tanh, sigmoid with binary cross-entropy
+    Case(
+        "LeakyRelu",
+        lambda rng: (LeakyRelu(0.2), away_from_zero(rng.standard_normal((4, 5)))),
+    ),
+    Case(
+        "LeakyRelu-4d",
+        lambda rng: (LeakyRelu(0.1), away_from_zero(rng.standard_normal((2, 3, 4, 4)))),
+    ),
+    Case("Tanh", lambda rng: (Tanh(), rng.standard_normal((4, 5)))),
+    Case(
+        "SigmoidWithLoss-binary",
+        lambda rng: (SigmoidWithLoss(), 2 * rng.standard_normal((6, 1))),
+        args=lambda rng, x: (rng.integers(0, 2, x.shape).astype(float),),
+    ),
+    Case(
+        "SigmoidWithLoss-soft",
+        lambda rng: (SigmoidWithLoss(), 2 * rng.standard_normal((6,))),
+        args=lambda rng, x: (rng.random(x.shape),),
+    ),
+    # ... and the convolutional GAN's: transposed convolution, reshape, per-channel BN
+    Case("Deconvolution", lambda rng: _deconv(rng, (2, 3, 3, 4), (3, 2, 3, 3))),
+    Case(
+        "Deconvolution-stride2-pad1",
+        lambda rng: _deconv(rng, (2, 4, 3, 3), (4, 3, 4, 4), 2, 1),
+    ),
+    Case("Deconvolution-stride3", lambda rng: _deconv(rng, (1, 2, 2, 3), (2, 2, 2, 3), 3)),
+    Case("Reshape", lambda rng: (Reshape((2, 3, 2)), rng.standard_normal((4, 12)))),
+    Case(
+        "SpatialBatchNormalization",
+        lambda rng: (
+            SpatialBatchNormalization(
+                1 + 0.5 * rng.standard_normal(3), rng.standard_normal(3)
+            ),
+            1.0 + rng.standard_normal((4, 3, 2, 3)),
+        ),
+    ),
+    Case(
+        "SpatialBatchNormalization-eval",
+        lambda rng: (
+            SpatialBatchNormalization(
+                1 + 0.5 * rng.standard_normal(3),
+                rng.standard_normal(3),
+                running_mean=rng.standard_normal(3),
+                running_var=0.5 + rng.random(3),
+            ),
+            rng.standard_normal((2, 3, 2, 2)),
+        ),
+        kwargs={"train_flg": False},
+    ),
 ]
 
 
@@ -420,3 +482,66 @@ def test_relu_backward_zero_where_input_not_positive():
     np.testing.assert_array_equal(
         layer.backward(np.array([[5.0, 6.0, 7.0]])), [[0, 0, 7.0]]
     )
+
+
+def test_leaky_relu_with_alpha_zero_is_relu():
+    rng = np.random.default_rng(9)
+    x, dout = rng.standard_normal((5, 4)), rng.standard_normal((5, 4))
+    leaky, relu = LeakyRelu(0.0), Relu()
+    np.testing.assert_array_equal(leaky.forward(x), relu.forward(x))
+    np.testing.assert_array_equal(leaky.backward(dout), relu.backward(dout))
+    with pytest.raises(ValueError, match=r"alpha .* \[0, 1\)"):
+        LeakyRelu(1.5)
+
+
+def test_sigmoid_with_loss_is_finite_for_any_logit():
+    layer = SigmoidWithLoss()
+    for dtype in (np.float32, np.float64):
+        x = np.array([-1e30, -1e4, -100.0, 0.0, 100.0, 1e4, 1e30], dtype=dtype)
+        for t in (np.zeros_like(x), np.ones_like(x)):
+            loss = layer.forward(x, t)
+            assert np.isfinite(loss) and loss.dtype == dtype
+            dx = layer.backward()
+            assert np.all(np.isfinite(dx))
+            # Saturated scores give the exact gradient (sigma - t)/M: 0 or +-1/M.
+            np.testing.assert_allclose(dx, (layer.y - t) / x.size)
+
+
+def test_sigmoid_with_loss_equals_binary_cross_entropy_of_probabilities():
+    rng = np.random.default_rng(10)
+    x, t = rng.standard_normal((8, 1)), rng.random((8, 1))
+    y = 1 / (1 + np.exp(-x))
+    expected = -np.mean(t * np.log(y) + (1 - t) * np.log(1 - y))
+    assert SigmoidWithLoss().forward(x, t) == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("t", "message"),
+    [(np.ones(3), "do not fit scores"), (np.full((3, 1), 2.0), r"in \[0, 1\]")],
+)
+def test_sigmoid_with_loss_rejects_bad_targets(t, message):
+    layer = SigmoidWithLoss()
+    with pytest.raises(ValueError, match=message):
+        layer.forward(np.zeros((3, 1)), t)
+    assert layer.y is None  # a refused call changes nothing
+
+
+def test_deconvolution_forward_is_convolution_backward():
+    """The transposed convolution's forward pass is the convolution's dx, and back."""
+    rng = np.random.default_rng(11)
+    W = rng.standard_normal((4, 3, 4, 4))  # conv: 3 channels in, 4 filters
+    conv = Convolution(W, np.zeros(4), stride=2, pad=1)
+    deconv = Deconvolution(W, np.zeros(3), stride=2, pad=1)  # the same W, read (C, FN, ...)
+    x = rng.standard_normal((2, 3, 8, 8))
+    y = conv.forward(x)  # (2, 4, 4, 4)
+    g = rng.standard_normal(y.shape)
+    np.testing.assert_allclose(deconv.forward(g), conv.backward(g), rtol=1e-10)
+    np.testing.assert_allclose(deconv.backward(x), y, rtol=1e-10)
+
+
+def test_spatial_batchnorm_shares_statistics_across_pixels():
+    rng = np.random.default_rng(12)
+    x = rng.standard_normal((5, 3, 4, 4)) * np.array([1.0, 5.0, 0.1])[:, None, None] + 3
+    y = SpatialBatchNormalization(np.ones(3), np.zeros(3)).forward(x)
+    np.testing.assert_allclose(y.mean(axis=(0, 2, 3)), 0, atol=1e-10)
+    np.testing.assert_allclose(y.std(axis=(0, 2, 3)), 1, atol=1e-4)

@@ -266,6 +266,11 @@ def build_parser() -> argparse.ArgumentParser:
     from nnbook._cli_train import register as register_training
 
     register_training(commands, parents=[debug])
+
+    # The GAN (beyond the book) joins them: `train gan`, `evaluate gan`, and `sample`.
+    from nnbook._cli_gan import register as register_gan
+
+    register_gan(commands)
     return parser
 
 

@@ -11,8 +11,11 @@ from nnbook.layers._base import Layer, LossLayer
 from nnbook.layers._basic import AddLayer, MulLayer
 from nnbook.layers._batchnorm import BatchNormalization
 from nnbook.layers._convolution import Convolution
+from nnbook.layers._deconvolution import Deconvolution, Reshape, SpatialBatchNormalization
 from nnbook.layers._dropout import Dropout
+from nnbook.layers._gan_activation import LeakyRelu, Tanh
 from nnbook.layers._pooling import Pooling
+from nnbook.layers._sigmoid_loss import SigmoidWithLoss
 from nnbook.layers._softmax import SoftmaxWithLoss
 
 __all__ = [
@@ -20,12 +23,18 @@ __all__ = [
     "Affine",
     "BatchNormalization",
     "Convolution",
+    "Deconvolution",
     "Dropout",
     "Layer",
+    "LeakyRelu",
     "LossLayer",
     "MulLayer",
     "Pooling",
     "Relu",
+    "Reshape",
     "Sigmoid",
+    "SigmoidWithLoss",
     "SoftmaxWithLoss",
+    "SpatialBatchNormalization",
+    "Tanh",
 ]

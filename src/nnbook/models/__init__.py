@@ -5,7 +5,9 @@ layer, with its parameters in a `params` dict shared by reference with its layer
 one implementation of `predict`, `loss`, `accuracy`, `gradient` and `backward`.
 """
 
+from nnbook.models._dcgan import ConvDiscriminator, ConvGenerator
 from nnbook.models._deep_conv_net import DeepConvNet
+from nnbook.models._gan import GAN, AdversarialLoss, Discriminator, GANStep, Generator
 from nnbook.models._multi_layer_net import MultiLayerNet
 from nnbook.models._multi_layer_net_extend import MultiLayerNetExtend
 from nnbook.models._network import Network, check_float_dtype
@@ -16,7 +18,14 @@ from nnbook.models._two_layer_net import SigmoidTwoLayerNet, TwoLayerNet
 
 __all__ = [
     "DEFAULT_CONV_PARAM",
+    "GAN",
+    "AdversarialLoss",
+    "ConvDiscriminator",
+    "ConvGenerator",
     "DeepConvNet",
+    "Discriminator",
+    "GANStep",
+    "Generator",
     "MultiLayerNet",
     "MultiLayerNetExtend",
     "Network",

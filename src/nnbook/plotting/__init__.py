@@ -20,6 +20,7 @@ from nnbook.plotting._cnn import (
     plot_im2col,
 )
 from nnbook.plotting._functions import plot_activations, plot_functions
+from nnbook.plotting._gan import plot_gan_history, plot_image_grid, plot_sample_progression
 from nnbook.plotting._gradient import plot_descent_path, plot_gradient_field, plot_tangent
 from nnbook.plotting._graph import plot_computational_graph
 from nnbook.plotting._images import plot_digits, plot_images
@@ -43,16 +44,19 @@ __all__ = [
     "plot_filter_responses",
     "plot_filters",
     "plot_functions",
+    "plot_gan_history",
     "plot_gate",
     "plot_gates",
     "plot_gradient_field",
     "plot_hyperparameter_search",
     "plot_im2col",
+    "plot_image_grid",
     "plot_images",
     "plot_loss_curves",
     "plot_node_rules",
     "plot_optimizer_paths",
     "plot_relu_graph",
+    "plot_sample_progression",
     "plot_shop_graph",
     "plot_sigmoid_graph",
     "plot_softmax_with_loss_graph",

@@ -1,0 +1,87 @@
+"""`nnbook train gan` → `nnbook sample` → `nnbook evaluate gan`, on a subset of MNIST."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from nnbook import cli
+
+pytestmark = pytest.mark.data
+
+
+def test_train_sample_evaluate_round_trip(tmp_path, capsys, need_data):
+    need_data("mnist", "deep_convnet_params")
+    run = tmp_path / "run"
+    train = [
+        "train",
+        "gan",
+        "--conditional",
+        "--train-size",
+        "640",
+        "--seed",
+        "3",
+        "--no-progress",
+    ]
+    assert cli.main([*train, "--epochs", "1", "--out", str(run)]) == 0
+    assert (run / "checkpoint.npz").is_file()
+    # The same command with more epochs resumes; other settings are refused.
+    assert cli.main([*train, "--epochs", "2", "--out", str(run)]) == 0
+    out = capsys.readouterr().out
+    assert "resuming" in out and "2 epochs" in out
+    assert (
+        cli.main(
+            ["train", "gan", "--train-size", "640", "--epochs", "3", "--out", str(run)]
+        )
+        == 2
+    )
+    assert "is a run with" in capsys.readouterr().err
+
+    grid = tmp_path / "sevens.png"
+    assert cli.main(["sample", str(run), "--digit", "7", "-n", "16", "-o", str(grid)]) == 0
+    import matplotlib.pyplot as plt
+
+    image = plt.imread(grid)
+    assert image.shape[:2] == (2 * (2 * 29 - 1), 2 * (8 * 29 - 1))
+
+    capsys.readouterr()
+    args = ["evaluate", "gan", str(run / "checkpoint.npz"), "-n", "100"]
+    assert cli.main([*args, "--memorisation", "50", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["conditional"] is True and report["epochs"] == 2
+    assert report["model"]["n"] == 100 and report["real_test_images"]["n"] == 100
+    assert 1.0 <= report["model"]["inception_score"] <= 10.0
+    assert report["real_test_images"]["conditional_accuracy"] > 0.95
+    assert np.isclose(sum(report["model"]["class_shares"]), 1.0)
+    assert report["model"]["near_copies"] is not None
+
+
+def test_sample_refuses_a_digit_from_an_unconditional_gan(tmp_path, capsys, need_data):
+    need_data("mnist")
+    run = tmp_path / "run"
+    train = ["train", "gan", "--train-size", "128", "--epochs", "1", "--no-progress"]
+    assert cli.main([*train, "--out", str(run)]) == 0
+    assert (
+        cli.main(["sample", str(run), "--digit", "3", "-o", str(tmp_path / "g.png")]) == 2
+    )
+    assert "needs a conditional GAN" in capsys.readouterr().err
+    assert not (tmp_path / "g.png").exists()
+
+
+def test_gan_joins_the_other_models_commands_without_mixing_options(capsys):
+    """`train`/`evaluate` take MODEL = gan beside the book's networks; options of one
+    kind of model are refused for the other."""
+    assert cli.main(["train", "two-layer", "--conditional"]) == 2
+    assert "--conditional: only for gan" in capsys.readouterr().err
+    assert cli.main(["train", "gan", "--lr", "0.1", "--out", "x"]) == 2
+    assert "--lr: cannot be used with gan" in capsys.readouterr().err
+    assert cli.main(["train", "gan"]) == 2
+    assert "needs --out DIR" in capsys.readouterr().err
+    assert cli.main(["evaluate", "gan", "run", "--weights", "book:2016"]) == 2
+    assert "--weights: cannot be used with gan" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["evaluate", "deep-conv"])
+    assert exit_info.value.code == 2
+    assert "required for deep-conv: --weights" in capsys.readouterr().err

@@ -85,3 +85,24 @@ def test_gan_joins_the_other_models_commands_without_mixing_options(capsys):
         cli.main(["evaluate", "deep-conv"])
     assert exit_info.value.code == 2
     assert "required for deep-conv: --weights" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("content", ["pickle", "npy", "npz", "garbage"])
+def test_a_file_that_is_no_gan_checkpoint_is_one_line_of_error(tmp_path, capsys, content):
+    path = tmp_path / "run.npz"
+    if content == "pickle":
+        np.save(path.with_suffix(".tmp.npy"), np.array([{"a": 1}], dtype=object))
+        path.write_bytes(path.with_suffix(".tmp.npy").read_bytes())
+    elif content == "npy":
+        np.save(path.with_suffix(".tmp.npy"), np.zeros(3))
+        path.write_bytes(path.with_suffix(".tmp.npy").read_bytes())
+    elif content == "npz":  # an archive, but not of a GAN run
+        np.savez(path, W1=np.zeros(3))
+    else:
+        path.write_bytes(b"\x00\x01 not an archive")
+    for command in (["sample", str(path)], ["evaluate", "gan", str(path)]):
+        assert cli.main(command) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("nnbook: error: ") and err.count("\n") == 1
+        assert "is not a GAN checkpoint" in err and "nnbook train gan --out" in err
+        assert "allow_pickle" not in err and "internal error" not in err

@@ -33,7 +33,7 @@ def _option(name: str) -> str:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from nnbook.gan_trainer import load_checkpoint, run_gan
+    from nnbook.gan_trainer import run_gan
 
     if args.out is None:
         print("nnbook: error: train gan needs --out DIR, the run folder", file=sys.stderr)
@@ -44,7 +44,10 @@ def _train(args: argparse.Namespace) -> int:
     args.dataset = "mnist" if args.dataset is None else args.dataset
     checkpoint = Path(args.out) / "checkpoint.npz"
     if checkpoint.exists():
-        _, history = load_checkpoint(checkpoint)
+        loaded = _load(checkpoint)
+        if loaded is None:
+            return 1
+        _, history = loaded
         if history.epochs_done >= args.epochs:
             print(f"{checkpoint} already has {history.epochs_done} epochs; nothing to do")
             return 0
@@ -86,12 +89,25 @@ def _grid(images: np.ndarray, ncols: int) -> np.ndarray:
     return grid
 
 
+def _load(path: str):
+    """Return `load_checkpoint(path)`, or None after printing why it is no GAN run."""
+    from nnbook.cli import one_line
+    from nnbook.gan_trainer import load_checkpoint
+
+    try:
+        return load_checkpoint(path)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"nnbook: error: {one_line(exc)}", file=sys.stderr)
+        return None
+
+
 def _sample(args: argparse.Namespace) -> int:
     import matplotlib.pyplot as plt
 
-    from nnbook.gan_trainer import load_checkpoint
-
-    gan, _ = load_checkpoint(args.checkpoint)
+    loaded = _load(args.checkpoint)
+    if loaded is None:
+        return 1
+    gan, _ = loaded
     if args.digit is not None and not gan.conditional:
         print(
             "nnbook: error: --digit needs a conditional GAN (`nnbook train gan "
@@ -115,7 +131,6 @@ def _sample(args: argparse.Namespace) -> int:
 
 def _evaluate(args: argparse.Namespace) -> int:
     from nnbook.evaluation import evaluate_gan, format_reports, judge_for
-    from nnbook.gan_trainer import load_checkpoint
 
     if args.checkpoint is None:
         print("nnbook: error: evaluate gan needs the CHECKPOINT of a GAN run",
@@ -124,7 +139,10 @@ def _evaluate(args: argparse.Namespace) -> int:
     n = 10000 if args.n is None else args.n
     memorisation = 2000 if args.memorisation is None else args.memorisation
     seed = 0 if args.seed is None else args.seed
-    gan, history = load_checkpoint(args.checkpoint)
+    loaded = _load(args.checkpoint)
+    if loaded is None:
+        return 1
+    gan, history = loaded
     dataset = history.info.get("dataset", "mnist")
     judge = judge_for(dataset, data_home=args.data_home, verbose=not args.json)
     reports = evaluate_gan(

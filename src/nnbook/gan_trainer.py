@@ -193,10 +193,22 @@ def load_checkpoint(path: str | os.PathLike) -> tuple[GAN, GANHistory]:
         raise FileNotFoundError(
             f"no GAN checkpoint at {path}; train one with `nnbook train gan --out DIR`"
         )
-    with np.load(path, allow_pickle=False) as data:
+    try:
+        data = np.load(path, allow_pickle=False)
+    except (ValueError, OSError, EOFError):
+        data = None  # a pickle, or not NumPy's at all
+    if not isinstance(data, np.lib.npyio.NpzFile):
+        raise ValueError(
+            f"{path} is not a GAN checkpoint written by nnbook: it is no .npz archive; "
+            "train one with `nnbook train gan --out DIR`"
+        )
+    with data:
         arrays = {k: data[k] for k in data.files}
     if "meta" not in arrays or "history/meta" not in arrays:
-        raise ValueError(f"{path} is not a GAN checkpoint written by nnbook")
+        raise ValueError(
+            f"{path} is not a GAN checkpoint written by nnbook (it lacks the run's "
+            "settings); train one with `nnbook train gan --out DIR`"
+        )
     return GAN.from_state(arrays), GANHistory.from_arrays(arrays)
 
 

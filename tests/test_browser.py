@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from site_walk import READING_JS, site_pages
+
 pytestmark = pytest.mark.browser
 
 # Text left in the page that still looks like TeX: \( \) \[ \] $$, or $x$ with no space
@@ -103,15 +105,6 @@ def server(site_server: str) -> str:
     return site_server
 
 
-def site_pages(site_dir: Path) -> list[str]:
-    """Return every page of the site as a URL path ('', 'getting-started/', ...)."""
-    pages = []
-    for index in sorted(site_dir.rglob("index.html")):
-        rel = index.parent.relative_to(site_dir).as_posix()
-        pages.append("" if rel == "." else rel + "/")
-    return pages
-
-
 class PageVisitor:
     """Open pages in one browser context and collect everything that went wrong."""
 
@@ -147,6 +140,7 @@ class PageVisitor:
             page.evaluate("document.fonts.ready.then(() => true)")
             page.wait_for_load_state("networkidle")
             result = page.evaluate(FIND_PROBLEMS_JS)
+            result["reading"] = page.evaluate(READING_JS, True)
             if screenshot is not None:
                 screenshot.parent.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(screenshot), full_page=True)
@@ -178,15 +172,17 @@ def screenshot_path(directory: Path, path: str, scheme: str) -> Path:
     return directory / f"{name}-{scheme}.png"
 
 
-def test_every_page_loads_cleanly(browser, server, site_dir, record_property):
-    """Every page: no errors, no foreign requests, images loaded, math typeset."""
+@pytest.fixture(scope="module")
+def walk(browser, server, site_dir) -> dict:
+    """Visit every page once at 1280 px (light); what went wrong, per page and check."""
     shots = os.environ.get("NNBOOK_SCREENSHOTS")
     shots_dir = Path(shots) if shots else None
     pages = site_pages(site_dir)
     assert "" in pages and len(pages) > 3, pages
     start = time.perf_counter()
     visitor = PageVisitor(browser, server, "light")
-    report: dict[str, list[str]] = {}
+    loading: dict[str, list[str]] = {}
+    reading: dict[str, list[str]] = {}
     katex_total = 0
     try:
         for path in pages:
@@ -196,7 +192,9 @@ def test_every_page_loads_cleanly(browser, server, site_dir, record_property):
             if not result["article"]:
                 result["problems"].append("no <article>: the page did not render")
             if result["problems"]:
-                report[path or "/"] = result["problems"]
+                loading[path or "/"] = result["problems"]
+            if result["reading"]:
+                reading[path or "/"] = result["reading"]
     finally:
         visitor.close()
     if shots_dir:  # dark-mode screenshots for people; not checked
@@ -206,17 +204,37 @@ def test_every_page_loads_cleanly(browser, server, site_dir, record_property):
                 dark.visit(path, screenshot_path(shots_dir, path, "dark"))
         finally:
             dark.close()
-    seconds = time.perf_counter() - start
-    record_property("browser_seconds", round(seconds, 2))
-    record_property("browser_pages", len(pages))
+    return {
+        "loading": loading,
+        "reading": reading,
+        "katex": katex_total,
+        "pages": len(pages),
+        "seconds": round(time.perf_counter() - start, 2),
+    }
+
+
+def fail_with(report: dict[str, list[str]], title: str) -> None:
     if report:
         details = "\n".join(
             f"  {path}\n" + "\n".join(f"    - {p}" for p in problems)
             for path, problems in report.items()
         )
-        pytest.fail(f"problems found in the browser:\n{details}", pytrace=False)
+        pytest.fail(f"{title}:\n{details}", pytrace=False)
+
+
+def test_every_page_loads_cleanly(walk, record_property):
+    """Every page: no errors, no foreign requests, images loaded, math typeset."""
+    record_property("browser_seconds", walk["seconds"])
+    record_property("browser_pages", walk["pages"])
+    fail_with(walk["loading"], "problems found in the browser")
     # The math checks above are only meaningful if KaTeX ran somewhere.
-    assert katex_total > 0, "no page has typeset math: is KaTeX loaded?"
+    assert walk["katex"] > 0, "no page has typeset math: is KaTeX loaded?"
+
+
+def test_every_page_reads_well_at_1280(walk):
+    """At 1280 px no code line is hidden, no table too wide, no figure shrunk, and the
+    checks of every width (see `test_reading.py`)."""
+    fail_with(walk["reading"], "hard to read at 1280 px")
 
 
 def test_search_works_offline(browser, server):

@@ -231,8 +231,8 @@ class Generator(Network):
     >>> import numpy as np
     >>> from nnbook.models import Discriminator, Generator
     >>> g = Generator(Discriminator(784, [8], rng=0), 10, [16, 32], rng=0)
-    >>> print(list(g.layers))
-    ['Affine1', 'BatchNorm1', 'LeakyRelu1', 'Affine2', 'BatchNorm2', 'LeakyRelu2', 'Affine3', 'Tanh']
+    >>> print(*g.layers)
+    Affine1 BatchNorm1 LeakyRelu1 Affine2 BatchNorm2 LeakyRelu2 Affine3 Tanh
     >>> images = g.predict(np.random.default_rng(0).standard_normal((3, 10)))
     >>> print(images.shape, bool(np.all(np.abs(images) <= 1)))
     (3, 784) True

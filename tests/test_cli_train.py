@@ -114,7 +114,7 @@ def test_evaluate_the_book_weights(need_data, capsys):
         (["train", "deep-conv", "--dtype", "float16"], "invalid choice: 'float16'"),
         (["train", "resnet"], "invalid choice: 'resnet'"),
         (["train", "two-layer", "--optimizer", "lbfgs"], "invalid choice: 'lbfgs'"),
-        (["evaluate", "deep-conv"], "the following arguments are required: --weights"),
+        (["evaluate", "deep-conv"], "arguments are required for deep-conv: --weights"),
         (["evaluate", "deep-conv", "--weights", "book:2019"], "use book:2016"),
     ],
 )

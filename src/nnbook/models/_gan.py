@@ -236,7 +236,7 @@ class Generator(Network):
     >>> images = g.predict(np.random.default_rng(0).standard_normal((3, 10)))
     >>> print(images.shape, bool(np.all(np.abs(images) <= 1)))
     (3, 784) True
-    """  # noqa: E501
+    """
 
     def __init__(
         self,

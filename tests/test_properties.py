@@ -48,14 +48,20 @@ from nnbook.layers import (
     Affine,
     BatchNormalization,
     Convolution,
+    Deconvolution,
     Dropout,
     Layer,
+    LeakyRelu,
     LossLayer,
     MulLayer,
     Pooling,
     Relu,
+    Reshape,
     Sigmoid,
+    SigmoidWithLoss,
     SoftmaxWithLoss,
+    SpatialBatchNormalization,
+    Tanh,
 )
 from nnbook.losses import cross_entropy_error, sum_squared_error
 from support import FixedMask
@@ -222,6 +228,37 @@ def _softmax(targets: str):
     return make
 
 
+def _deconvolution(rng, cfg, dtype):
+    """The convolution's configuration read backwards: x has the filters' FN channels."""
+    x_shape, (fn, c, fh, fw), stride, pad = cfg
+    n = x_shape[0]
+    # An input of 1-4 positions, or more where the padding would leave no output:
+    # the output is (H - 1) * stride - 2 * pad + FH (and the same for the width).
+    h, w = (
+        max(int(rng.integers(1, 5)), -(-(2 * pad + 1 - f) // stride) + 1) for f in (fh, fw)
+    )
+    W, b = normal(rng, (fn, c, fh, fw), dtype), normal(rng, (c,), dtype)
+    return Built(Deconvolution(W, b, stride, pad), (normal(rng, (n, fn, h, w), dtype),))
+
+
+def _reshape(rng, shape, dtype):
+    d = math.prod(shape[1:])
+    return Built(Reshape((1, d)), (normal(rng, shape, dtype),))
+
+
+def _sigmoid_loss(rng, cfg, dtype):
+    n, k = cfg
+    t = rng.random((n, k)).astype(dtype)  # smoothed targets in [0, 1)
+    return Built(SigmoidWithLoss(), (normal(rng, (n, k), dtype),), (t,))
+
+
+def _spatial_batchnorm(rng, shape, dtype):
+    c = shape[1]
+    gamma = (1.0 + 0.5 * rng.standard_normal(c)).astype(dtype)
+    layer = SpatialBatchNormalization(gamma, normal(rng, (c,), dtype))
+    return Built(layer, (spread_rows(rng, shape, dtype),))
+
+
 SPECS = [
     # 5.4 the computational graph's nodes (two inputs, maybe broadcast)
     Spec("MulLayer", MulLayer, st.tuples(rows_and(SIZE), st.booleans()), _binary(MulLayer)),
@@ -297,6 +334,38 @@ SPECS = [
     # 7.4 Convolution and Pooling: filters and windows of 1-3, strides 1-3, pads 0-2
     Spec("Convolution", Convolution, conv_configs(), _convolution),
     Spec("Pooling", Pooling, pool_configs(), _pooling),
+    # Beyond the book: the GAN's layers
+    Spec(
+        "LeakyRelu",
+        LeakyRelu,
+        matrix_or_images(),
+        lambda rng, shape, dtype: Built(
+            LeakyRelu(0.2), (away_from_zero(rng, shape, dtype),)
+        ),
+    ),
+    Spec(
+        "Tanh",
+        Tanh,
+        matrix_or_images(),
+        lambda rng, shape, dtype: Built(Tanh(), (normal(rng, shape, dtype),)),
+    ),
+    Spec("Reshape", Reshape, matrix_or_images(), _reshape),
+    Spec(
+        "SigmoidWithLoss",
+        SigmoidWithLoss,
+        rows_and(st.integers(1, 3)),
+        _sigmoid_loss,
+        min_rows=1,
+    ),
+    Spec("Deconvolution", Deconvolution, conv_configs(), _deconvolution),
+    Spec(
+        "SpatialBatchNormalization",
+        SpatialBatchNormalization,
+        rows_and(SIZE, SIZE, SIZE),
+        _spatial_batchnorm,
+        min_rows=1,
+        tol=1e-4,  # as BatchNormalization
+    ),
 ]
 
 

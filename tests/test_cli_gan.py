@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from nnbook import cli
+from nnbook.gan_trainer import load_checkpoint
 
 pytestmark = pytest.mark.data
 
@@ -25,9 +26,11 @@ def test_train_sample_evaluate_round_trip(tmp_path, capsys, need_data):
         "3",
         "--no-progress",
     ]
-    assert cli.main([*train, "--epochs", "1", "--out", str(run)]) == 0
+    assert cli.main([*train, "--epochs", "1", "--lr", "5e-4", "--out", str(run)]) == 0
     assert (run / "checkpoint.npz").is_file()
-    # The same command with more epochs resumes; other settings are refused.
+    assert load_checkpoint(run)[0].config["lr"] == 5e-4
+    # The same command with more epochs resumes (with the run's learning rate); other
+    # settings are refused.
     assert cli.main([*train, "--epochs", "2", "--out", str(run)]) == 0
     out = capsys.readouterr().out
     assert "resuming" in out and "2 epochs" in out
@@ -75,8 +78,8 @@ def test_gan_joins_the_other_models_commands_without_mixing_options(capsys):
     kind of model are refused for the other."""
     assert cli.main(["train", "two-layer", "--conditional"]) == 2
     assert "--conditional: only for gan" in capsys.readouterr().err
-    assert cli.main(["train", "gan", "--lr", "0.1", "--out", "x"]) == 2
-    assert "--lr: cannot be used with gan" in capsys.readouterr().err
+    assert cli.main(["train", "gan", "--optimizer", "sgd", "--out", "x"]) == 2
+    assert "--optimizer: cannot be used with gan" in capsys.readouterr().err
     assert cli.main(["train", "gan"]) == 2
     assert "needs --out DIR" in capsys.readouterr().err
     assert cli.main(["evaluate", "gan", "run", "--weights", "book:2016"]) == 2

@@ -43,11 +43,13 @@ def _train(args: argparse.Namespace) -> int:
     args.batch_size = 64 if args.batch_size is None else args.batch_size
     args.dataset = "mnist" if args.dataset is None else args.dataset
     checkpoint = Path(args.out) / "checkpoint.npz"
+    options = {} if args.lr is None else {"lr": args.lr}
     if checkpoint.exists():
         loaded = _load(checkpoint)
         if loaded is None:
             return 1
-        _, history = loaded
+        gan, history = loaded
+        options.setdefault("lr", gan.config["lr"])  # resuming needs no --lr again
         if history.epochs_done >= args.epochs:
             print(f"{checkpoint} already has {history.epochs_done} epochs; nothing to do")
             return 0
@@ -63,6 +65,7 @@ def _train(args: argparse.Namespace) -> int:
             limit=args.train_size,
             data_home=args.data_home,
             verbose=args.progress,
+            **options,
         )
     except ValueError as exc:
         print(f"nnbook: error: {exc}", file=sys.stderr)
@@ -176,7 +179,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 # Options of `nnbook train`/`evaluate` that only the other models take (when given,
 # `gan` refuses them) and the GAN's own (refused for the other models).
-_TRAIN_OTHERS = ("optimizer", "lr", "dtype", "test_size", "eval_samples", "augment",
+_TRAIN_OTHERS = ("optimizer", "dtype", "test_size", "eval_samples", "augment",
                  "checkpoint", "resume")  # fmt: skip
 _EVALUATE_OTHERS = ("weights", "dtype", "test_size", "max_view")
 _TRAIN_GAN_ONLY = ("conditional", "out")
@@ -249,6 +252,7 @@ def register(commands) -> None:
          "and the same command resumes it")  # fmt: skip
     _add(train, "--epochs", type=_positive, help="gan: total epochs (30)")
     _add(train, "--seed", type=int, help="gan: random seed (0)")
+    _add(train, "--lr", type=float, metavar="RATE", help="learning rate (gan: 2e-4)")
     _add(train, "--batch-size", type=_positive, help="gan: 64")
     _add(train, "--dataset", choices=DATASETS, help="(mnist)")
     _add(train, "--train-size", type=_positive, metavar="N",

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 from numpy.typing import ArrayLike
 
 from nnbook.plotting._smoothing import smooth_curve
@@ -72,6 +73,7 @@ def plot_gan_history(history, *, title: str | None = None) -> Figure:
     ax_d.axhline(0.5, color="gray", linestyle=":", linewidth=1)
     ax_d.set_ylim(0, 1)
     ax_d.set_xlabel("epochs")
+    ax_d.xaxis.set_major_locator(MaxNLocator(integer=True))  # no epoch 2.5
     ax_d.set_ylabel("mean output of D")
     ax_d.set_title("the discriminator's verdicts, per epoch")
     ax_d.grid(alpha=0.3)

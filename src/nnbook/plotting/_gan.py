@@ -48,7 +48,7 @@ def plot_gan_history(history, *, title: str | None = None) -> Figure:
     >>> print([ax.get_xlabel() for ax in fig.axes])
     ['steps', 'epochs']
     """  # noqa: E501
-    fig, (ax_loss, ax_d) = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")
+    fig, (ax_loss, ax_d) = plt.subplots(1, 2, figsize=(8, 3.6), layout="constrained")
     for key, label, color in (
         ("loss_d_list", "discriminator", "tab:blue"),
         ("loss_g_list", "generator", "tab:orange"),

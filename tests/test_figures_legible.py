@@ -18,6 +18,7 @@ import pytest
 from matplotlib.text import Text
 
 from nnbook import plotting as P
+from nnbook.gan_trainer import GANHistory
 from nnbook.perceptron import AND, OR
 from nnbook.plotting._style import MIN_FONTSIZE, PAGE_WIDTH
 from nnbook.trainer import TrainingHistory
@@ -28,6 +29,13 @@ HISTORY = TrainingHistory(
     train_loss_list=list(np.linspace(2.3, 0.2, 200)),
     train_acc_list=[0.1, 0.8, 0.9],
     test_acc_list=[0.1, 0.78, 0.88],
+)
+GAN_HISTORY = GANHistory(
+    loss_d_list=list(np.linspace(1.4, 1.1, 60)),
+    loss_g_list=list(np.linspace(0.7, 1.5, 60)),
+    d_real_list=list(np.linspace(0.5, 0.6, 60)),
+    d_fake_list=list(np.linspace(0.5, 0.3, 60)),
+    iter_per_epoch=20,
 )
 
 FIGURES = {
@@ -73,6 +81,16 @@ FIGURES = {
     "filters (30)": lambda: P.plot_filters(RNG.standard_normal((30, 1, 5, 5))),
     "filter responses (8)": lambda: P.plot_filter_responses(
         RNG.random((28, 28)), RNG.standard_normal((8, 1, 5, 5))
+    ),
+    "GAN history": lambda: P.plot_gan_history(GAN_HISTORY, title="a GAN"),
+    "image grid (10 x 10, labelled)": lambda: P.plot_image_grid(
+        RNG.random((100, 784)),
+        ncols=10,
+        row_labels=[f"asked: {d}" for d in range(10)],
+        title="requested digits",
+    ),
+    "sample progression": lambda: P.plot_sample_progression(
+        [RNG.random((100, 784))] * 4, [0, 1, 2, 3], title="the same ten z"
     ),
 }
 

@@ -11,6 +11,7 @@ from matplotlib.ticker import MaxNLocator
 from numpy.typing import ArrayLike
 
 from nnbook.plotting._smoothing import smooth_curve
+from nnbook.plotting._style import MIN_FONTSIZE
 
 __all__ = ["plot_gan_history", "plot_image_grid", "plot_sample_progression"]
 
@@ -41,13 +42,15 @@ def plot_gan_history(history, *, title: str | None = None) -> Figure:
     --------
     >>> from nnbook.gan_trainer import GANHistory
     >>> from nnbook.plotting import plot_gan_history
-    >>> history = GANHistory(loss_d_list=[1.4, 1.2, 1.1, 1.0], loss_g_list=[0.7, 0.9, 1.0, 1.2],
-    ...                      d_real_list=[0.5, 0.6, 0.6, 0.7], d_fake_list=[0.5, 0.4, 0.4, 0.3],
-    ...                      iter_per_epoch=2)
+    >>> history = GANHistory(
+    ...     loss_d_list=[1.4, 1.2, 1.1, 1.0], loss_g_list=[0.7, 0.9, 1.0, 1.2],
+    ...     d_real_list=[0.5, 0.6, 0.6, 0.7], d_fake_list=[0.5, 0.4, 0.4, 0.3],
+    ...     iter_per_epoch=2,
+    ... )
     >>> fig = plot_gan_history(history)
     >>> print([ax.get_xlabel() for ax in fig.axes])
     ['steps', 'epochs']
-    """  # noqa: E501
+    """
     fig, (ax_loss, ax_d) = plt.subplots(1, 2, figsize=(8, 3.6), layout="constrained")
     for key, label, color in (
         ("loss_d_list", "discriminator", "tab:blue"),
@@ -164,7 +167,7 @@ def plot_image_grid(
         extra = 0.4 if title else 0.0
         _, ax = plt.subplots(
             figsize=(
-                size * ncols + (0.6 if row_labels else 0.1),
+                size * ncols + (0.9 if row_labels else 0.1),
                 size * nrows + extra + 0.1,
             ),
             layout="constrained",
@@ -173,10 +176,10 @@ def plot_image_grid(
     ax.set_xticks([c * (w + 1) + w / 2 for c in range(ncols)] if col_labels else [])
     ax.set_yticks([r * (h + 1) + h / 2 for r in range(nrows)] if row_labels else [])
     if col_labels:
-        ax.set_xticklabels(col_labels, fontsize=8)
+        ax.set_xticklabels(col_labels, fontsize=MIN_FONTSIZE)
         ax.xaxis.tick_top()
     if row_labels:
-        ax.set_yticklabels(row_labels, fontsize=8)
+        ax.set_yticklabels(row_labels, fontsize=MIN_FONTSIZE)
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)

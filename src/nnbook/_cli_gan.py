@@ -80,18 +80,6 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _grid(images: np.ndarray, ncols: int) -> np.ndarray:
-    """Tile (N, 784) images into one (rows·29−1, cols·29−1) picture, 1-pixel gaps."""
-    n = len(images)
-    ncols = min(ncols, n)
-    nrows = -(-n // ncols)
-    grid = np.zeros((nrows * 29 - 1, ncols * 29 - 1), dtype=np.float32)
-    for i, image in enumerate(images.reshape(n, 28, 28)):
-        r, c = divmod(i, ncols)
-        grid[r * 29 : r * 29 + 28, c * 29 : c * 29 + 28] = image
-    return grid
-
-
 def _load(path: str):
     """Return `load_checkpoint(path)`, or None after printing why it is no GAN run."""
     from nnbook.cli import one_line
@@ -106,6 +94,9 @@ def _load(path: str):
 
 def _sample(args: argparse.Namespace) -> int:
     import matplotlib.pyplot as plt
+
+    from nnbook.plotting._gan import _tile
+    from nnbook.plotting._images import image_stack
 
     loaded = _load(args.checkpoint)
     if loaded is None:
@@ -125,7 +116,7 @@ def _sample(args: argparse.Namespace) -> int:
     images = gan.sample(args.n, labels, rng=args.seed)
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
-    grid = _grid(images, args.ncols)
+    grid = _tile(image_stack(images), min(args.ncols, args.n))
     plt.imsave(out, np.kron(grid, np.ones((args.scale, args.scale))), cmap="gray_r",
                vmin=0, vmax=1)  # fmt: skip
     print(f"{args.n} samples written to {out}")

@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from numpy.typing import ArrayLike
 
+from nnbook.plotting._images import image_stack
 from nnbook.plotting._smoothing import smooth_curve
 from nnbook.plotting._style import MIN_FONTSIZE
 
@@ -98,18 +99,8 @@ def _tile(images: np.ndarray, ncols: int, gap: int = 1) -> np.ndarray:
 
 
 def _as_images(images: ArrayLike) -> np.ndarray:
-    x = np.asarray(images, dtype=np.float64)
-    if x.ndim == 4 and x.shape[1] == 1:
-        x = x[:, 0]
-    if x.ndim == 2:
-        side = round(np.sqrt(x.shape[1]))
-        if side * side != x.shape[1]:
-            raise ValueError(f"flattened images of {x.shape[1]} pixels are not square")
-        x = x.reshape(len(x), side, side)
-    if x.ndim != 3:
-        raise ValueError(
-            f"expected images (N, H, W), (N, 1, H, W) or (N, H*W), got {x.shape}"
-        )
+    """Return `images` as float (N, H, W) with pixels in [0, 1] (0-255 is scaled)."""
+    x = image_stack(np.asarray(images, dtype=np.float64))
     if x.max() > 1.0:  # uint8 pixels
         x = x / 255.0
     return x

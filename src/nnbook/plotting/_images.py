@@ -68,25 +68,8 @@ def plot_images(
     >>> print(len(fig.axes), sum(ax.has_data() for ax in fig.axes))
     32 30
     """
-    images = np.asarray(images)
+    images = image_stack(images, image_shape)
     n = len(images)
-    if images.ndim == 4 and images.shape[1] == 1:
-        images = images[:, 0]
-    if images.ndim == 2:
-        if image_shape is None:
-            side = round(np.sqrt(images.shape[1]))
-            if side * side != images.shape[1]:
-                raise ValueError(
-                    f"flattened images of {images.shape[1]} pixels are not square; pass "
-                    "image_shape=(H, W)"
-                )
-            image_shape = (side, side)
-        images = images.reshape(n, *image_shape)
-    if images.ndim != 3:
-        raise ValueError(
-            f"expected images of shape (N, H, W), (N, 1, H, W) or (N, H*W), got "
-            f"{images.shape}; show one channel at a time"
-        )
     cols = min(n, ncols)
     nrows = -(-n // ncols)
     size = min(size, PAGE_WIDTH / cols)  # never wider than the page shows
@@ -160,3 +143,31 @@ def plot_digits(
     ['7', '2→3', '1']
     """
     return plot_images(images, labels, predictions, ncols=ncols, title=title)
+
+
+def image_stack(
+    images: ArrayLike, image_shape: tuple[int, int] | None = None
+) -> np.ndarray:
+    """Return `images` as (N, H, W): from (N, H, W), (N, 1, H, W) or flat (N, H*W).
+
+    Flat images are square unless `image_shape` says otherwise.
+    """
+    images = np.asarray(images)
+    if images.ndim == 4 and images.shape[1] == 1:
+        images = images[:, 0]
+    if images.ndim == 2:
+        if image_shape is None:
+            side = round(np.sqrt(images.shape[1]))
+            if side * side != images.shape[1]:
+                raise ValueError(
+                    f"flattened images of {images.shape[1]} pixels are not square; pass "
+                    "them as (N, H, W) (plot_images also takes image_shape=(H, W))"
+                )
+            image_shape = (side, side)
+        images = images.reshape(len(images), *image_shape)
+    if images.ndim != 3:
+        raise ValueError(
+            f"expected images of shape (N, H, W), (N, 1, H, W) or (N, H*W), got "
+            f"{images.shape}; show one channel at a time"
+        )
+    return images

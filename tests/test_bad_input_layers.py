@@ -20,12 +20,18 @@ from nnbook.layers import (
     Affine,
     BatchNormalization,
     Convolution,
+    Deconvolution,
     Dropout,
+    LeakyRelu,
     MulLayer,
     Pooling,
     Relu,
+    Reshape,
     Sigmoid,
+    SigmoidWithLoss,
     SoftmaxWithLoss,
+    SpatialBatchNormalization,
+    Tanh,
 )
 from nnbook.losses import cross_entropy_error, sum_squared_error
 
@@ -57,6 +63,25 @@ LAYERS: dict[str, Callable[[], tuple]] = {
         (),
     ),
     "Pooling": lambda: (Pooling(2, 2, stride=2), good_x((4, 3, 4, 4)), ()),
+    # Beyond the book: the GAN's layers
+    "LeakyRelu": lambda: (LeakyRelu(0.2), good_x(), ()),
+    "Tanh": lambda: (Tanh(), good_x(), ()),
+    "Reshape": lambda: (Reshape((3, 1)), good_x(), ()),
+    "SigmoidWithLoss": lambda: (
+        SigmoidWithLoss(),
+        good_x((4, 1)),
+        (np.array([[1.0], [0.0], [0.9], [0.0]]),),
+    ),
+    "Deconvolution": lambda: (
+        Deconvolution(_rng().standard_normal((3, 2, 4, 4)), np.zeros(2), stride=2, pad=1),
+        good_x((4, 3, 3, 3)),
+        (),
+    ),
+    "SpatialBatchNormalization": lambda: (
+        SpatialBatchNormalization(np.ones(3), np.zeros(3)),
+        good_x((4, 3, 2, 2)),
+        (),
+    ),
 }
 
 
@@ -113,7 +138,7 @@ def test_a_non_numeric_input_is_refused_and_changes_nothing(name, bad):
     assert_same_state(state(layer), before)
 
 
-@pytest.mark.parametrize("name", [n for n in LAYERS if n != "SoftmaxWithLoss"])
+@pytest.mark.parametrize("name", [n for n in LAYERS if not n.endswith("WithLoss")])
 def test_a_non_numeric_dout_is_refused_and_changes_nothing(name):
     layer, x, args = trained(name)
     dout = np.full(np.shape(layer.forward(x, *args)), None)

@@ -124,6 +124,7 @@ class Deconvolution(Layer):
         ndarray of shape (N, FN, OH, OW)
             Laid out (FN, OH, OW, N) in memory and seen through `transpose`.
         """
+        x = self._check_input(x)
         W, b = self.params["W"], self.params["b"]
         N, FN, out_h, out_w = self.output_shape(x.shape)
         C, _, FH, FW = W.shape
@@ -208,6 +209,7 @@ class Reshape(Layer):
 
     def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
         """Return `x` reshaped to (N, *shape)."""
+        x = self._check_input(x)
         if int(np.prod(x.shape[1:])) != int(np.prod(self.shape)):
             raise ValueError(
                 f"cannot reshape samples of shape {x.shape[1:]} to {self.shape}"

@@ -70,6 +70,7 @@ class LeakyRelu(Layer):
         -------
         ndarray of the same shape and dtype as `x`
         """
+        x = self._check_input(x)
         self.mask = x <= 0
         # max(x, alpha x) is x for x > 0 and alpha x otherwise, since 0 <= alpha < 1.
         return np.maximum(x, x * x.dtype.type(self.alpha))
@@ -142,7 +143,7 @@ class Tanh(Layer):
         -------
         ndarray of the same shape and dtype as `x`
         """
-        self.out = out = np.tanh(x)
+        self.out = out = np.tanh(self._check_input(x))
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:

@@ -88,10 +88,10 @@ class SigmoidWithLoss(LossLayer):
         ValueError
             If `t` does not have the shape of `x`, or lies outside [0, 1].
         """
-        x = np.asarray(x)
+        x = self._check_input(x)
         if not np.issubdtype(x.dtype, np.floating):
             x = x.astype(np.float64)
-        t = np.asarray(t)
+        t = self._check_input(t, "t")
         if t.shape != x.shape:
             raise ValueError(
                 f"targets of shape {t.shape} do not fit scores of shape {x.shape}: pass "

@@ -24,8 +24,10 @@ build: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
 ## test: every test — doctests, unit tests, notebooks, the docs build, the browser check
+## (one worker per core, each with one BLAS thread so that the workers do not fight over
+## the cores; a notebook's cells, and each file's tests, stay on one worker)
 test: $(STAMP) system-deps
-	$(BIN)/pytest
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/pytest -n auto --dist loadfile
 
 ## test-fast: skip the slow tests (training runs, notebooks' long cells)
 test-fast: $(STAMP)

@@ -484,6 +484,69 @@ def test_relu_backward_zero_where_input_not_positive():
     )
 
 
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64", ">f4", "int64"])
+def test_relu_backward_is_the_books_masked_assignment_bit_for_bit(dtype):
+    # The bitwise AND gives +0.0 where x <= 0 whatever dout holds there (negative
+    # numbers, -0.0, inf, NaN), and dout's bits elsewhere: what `dout[mask] = 0` gives.
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((7, 9))
+    x[0, :3] = 0.0
+    dout = (10 * rng.standard_normal((7, 9))).astype(dtype)
+    if dout.dtype.kind == "f":
+        dout[1, :4] = [np.nan, np.inf, -np.inf, -0.0]
+        dout[2, :2] = [np.nan, -0.0]
+        x[1, :4] = [-1.0, -1.0, 1.0, -1.0]
+    expected = dout.copy()
+    expected[x <= 0] = 0
+    layer = Relu()
+    layer.forward(x)
+    before = dout.copy()
+    got = layer.backward(dout)
+    assert got.dtype == dout.dtype and got.shape == dout.shape
+    assert got.tobytes() == expected.tobytes()  # bits: +0.0, never -0.0; NaN kept
+    assert dout.tobytes() == before.tobytes()  # dout itself is left alone
+    strided = np.asarray(np.repeat(dout, 2, axis=1)[:, ::2])  # not contiguous
+    assert layer.backward(strided).tobytes() == expected.tobytes()
+
+
+def test_affine_keeps_a_copy_of_x_unless_told_not_to():
+    x = np.ones((2, 3))
+    layer = Affine(np.ones((3, 2)), np.zeros(2))
+    layer.forward(x)
+    x += 1  # the caller changes its array before backward
+    layer.backward(np.ones((2, 2)))
+    np.testing.assert_array_equal(layer.dW, np.full((3, 2), 2.0))  # from the old x
+    layer.forward(x, copy_x=False)
+    assert np.shares_memory(layer.x, x)
+    np.testing.assert_array_equal(layer.x, x)
+
+
+def test_softmax_with_loss_keeps_its_numbers_bit_for_bit():
+    # The formula before the forward pass was trimmed: log y in full, then picked.
+    rng = np.random.default_rng(12)
+    for dtype in (np.float32, np.float64):
+        x = (3 * rng.standard_normal((50, 10))).astype(dtype)
+        t = rng.integers(0, 10, 50)
+        shifted = x - np.max(x, axis=1, keepdims=True)
+        exp = np.exp(shifted)
+        total_exp = np.sum(exp, axis=1, keepdims=True)
+        log_y = shifted - np.log(total_exp)
+        loss = (-np.sum(log_y[np.arange(50), t]) / 50).astype(dtype)
+        y = exp / total_exp
+        dx = y.copy()
+        dx[np.arange(50), t] -= 1
+        layer = SoftmaxWithLoss()
+        got = layer.forward(x, t)
+        assert got.dtype == dtype and got.tobytes() == loss.tobytes()
+        assert layer.y.tobytes() == y.tobytes()
+        assert layer.backward().tobytes() == (dx / 50 * dtype(1)).tobytes()
+        assert layer.backward(np.float32(3)).tobytes() == (dx / 50 * dtype(3)).tobytes()
+        onehot = np.eye(10, dtype=dtype)[t]
+        assert layer.forward(x, onehot).tobytes() == (
+            (-np.sum(onehot * log_y) / 50).astype(dtype).tobytes()
+        )
+
+
 def test_leaky_relu_with_alpha_zero_is_relu():
     rng = np.random.default_rng(9)
     x, dout = rng.standard_normal((5, 4)), rng.standard_normal((5, 4))

@@ -304,3 +304,20 @@ def test_a_network_refuses_parameters_of_another_dtype():
     layer = Affine(np.ones((3, 2), dtype=np.float32), np.zeros(2, dtype=np.float32))
     with pytest.raises(ValueError, match="is float32 but the network's dtype is float64"):
         Network({"Affine1": layer}, SoftmaxWithLoss())
+
+
+def test_gradient_does_not_copy_the_input_and_loss_then_backward_does():
+    # gradient() runs backward before the caller can change x, so the first Affine
+    # keeps a reference; loss() then backward() is two calls, so it keeps a copy.
+    rng = np.random.default_rng(13)
+    net = TwoLayerNet(6, 5, 3, rng=rng)
+    x, t = rng.standard_normal((4, 6)), np.array([0, 1, 2, 1])
+    grads = {k: g.copy() for k, g in net.gradient(x, t).items()}
+    assert np.shares_memory(net.layers["Affine1"].x, x)
+    net.loss(x, t)
+    assert not np.shares_memory(net.layers["Affine1"].x, x)
+    x_before = x.copy()
+    x += 100.0  # changed between loss and backward: the gradient must not see it
+    net.backward()
+    np.testing.assert_array_equal(net.layers["Affine1"].dW, grads["W1"])
+    np.testing.assert_array_equal(net.gradient(x_before, t)["W1"], grads["W1"])

@@ -26,7 +26,7 @@ def _as_batch(y: ArrayLike, t: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     Arrays that hold no numbers (object arrays with None, strings) raise a TypeError.
     """
     y = _check_numeric(np.asarray(y), "y")
-    if not np.issubdtype(y.dtype, np.floating):
+    if y.dtype.kind != "f":
         y = y.astype(np.float64)
     t = _check_numeric(np.asarray(t), "t")
     if y.ndim == 1:
@@ -36,7 +36,7 @@ def _as_batch(y: ArrayLike, t: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"expected y of shape (C,) or (N, C); got {y.shape}")
     if t.shape == y.shape:
         return y, t
-    if t.shape == (y.shape[0],) and np.issubdtype(t.dtype, np.integer):
+    if t.shape == (y.shape[0],) and t.dtype.kind in "iu":  # integer labels
         if t.size and (t.min() < 0 or t.max() >= y.shape[1]):
             raise ValueError(
                 f"labels must lie in [0, {y.shape[1]}); got {t.min()}..{t.max()}"

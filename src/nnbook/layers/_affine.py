@@ -45,11 +45,14 @@ class Affine(Layer):
     `forward` keeps a copy of the flattened input in `x` and the input's shape in
     `original_x_shape`, the book's attribute names. The copy (the book keeps a
     reference) means that changing the caller's array between `forward` and
-    `backward` cannot change `dW`. The book's attributes `W`, `b`, `dW`, `db` are
-    properties over `params` and `grads`, so `net.layers["Affine1"].dW` works as in the
-    book, and the book's `layer.W = W_new` copies the values into the shared array
-    instead of replacing it. `backward(dout, need_dx=False)` skips $G W^\top$ (and
-    returns None): a network's first layer has no use for it.
+    `backward` cannot change `dW`; `forward(x, copy_x=False)` keeps a reference
+    instead, for a caller that runs `backward` before anyone can change `x`
+    ([`Network.gradient`][nnbook.models.Network.gradient] does). The book's
+    attributes `W`, `b`, `dW`, `db` are properties over `params` and `grads`, so
+    `net.layers["Affine1"].dW` works as in the book, and the book's `layer.W = W_new`
+    copies the values into the shared array instead of replacing it.
+    `backward(dout, need_dx=False)` skips $G W^\top$ (and returns None): a network's
+    first layer has no use for it.
 
     An empty batch (N = 0) is allowed: the output has shape (0, M), `dx` the input's
     shape, and `dW`, `db` are zeros, the gradient of a sum over no samples. (The book's
@@ -97,6 +100,7 @@ class Affine(Layer):
         self.original_x_shape: tuple[int, ...] | None = None
 
     can_skip_dx = True
+    can_borrow_x = True
 
     # The book's attribute names, as views of params/grads.
     W = param_property("W", "The weights, `params['W']` (assigning copies into it).")
@@ -104,7 +108,9 @@ class Affine(Layer):
     dW = grad_property("W", "Gradient of the weights from the latest `backward`.")
     db = grad_property("b", "Gradient of the biases from the latest `backward`.")
 
-    def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
+    def forward(
+        self, x: np.ndarray, train_flg: bool = True, *, copy_x: bool = True
+    ) -> np.ndarray:
         """Return `x.reshape(N, -1) @ W + b`.
 
         Parameters
@@ -113,6 +119,9 @@ class Affine(Layer):
             A batch of inputs.
         train_flg : bool, default=True
             Ignored.
+        copy_x : bool, default=True
+            Keep a copy of `x` for `backward` (False: keep `x` itself, which must
+            then not change before `backward`).
 
         Returns
         -------
@@ -138,7 +147,7 @@ class Affine(Layer):
                 f"x of shape {x.shape} has {x2.shape[1]} features per sample, but W of "
                 f"shape {W.shape} expects {W.shape[0]}"
             )
-        self.x = x2.copy()
+        self.x = x2.copy() if copy_x else x2
         self.original_x_shape = x.shape
         out = x2 @ W
         out += b  # in place: one temporary fewer than `x2 @ W + b`, the same numbers

@@ -73,6 +73,10 @@ class Layer:
     can_skip_dx : bool
         Class attribute: True when `backward(dout, need_dx=False)` can skip computing
         the gradient with respect to the input (a network's first layer needs none).
+    can_borrow_x : bool
+        Class attribute: True when `forward(x, train_flg, copy_x=False)` keeps a
+        reference to `x` instead of the copy it keeps by default (`Affine`); a caller
+        that runs `backward` before `x` can change saves the copy.
 
     Notes
     -----
@@ -112,6 +116,7 @@ class Layer:
     """
 
     can_skip_dx: ClassVar[bool] = False
+    can_borrow_x: ClassVar[bool] = False
 
     def __init__(self) -> None:
         self.params: dict[str, np.ndarray] = {}

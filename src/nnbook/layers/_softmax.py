@@ -94,19 +94,19 @@ class SoftmaxWithLoss(LossLayer):
         """
         x2, t2 = _as_batch(self._check_input(x), t)
         _check_not_empty(x2)
-        shifted = x2 - np.max(x2, axis=1, keepdims=True)
+        shifted = x2 - x2.max(axis=1, keepdims=True)
         exp = np.exp(shifted)
-        total_exp = np.sum(exp, axis=1, keepdims=True)
-        log_y = shifted - np.log(total_exp)
+        total_exp = exp.sum(axis=1, keepdims=True)
+        log_total = np.log(total_exp)  # log y = shifted - log_total
         n = x2.shape[0]
         if t2.shape == x2.shape:
-            total = -np.sum(t2 * log_y)
-        else:
-            total = -np.sum(log_y[np.arange(n), t2])
+            total = -np.sum(t2 * (shifted - log_total))
+        else:  # log y at the labels only: the same numbers, without all of log y
+            total = -np.sum(shifted[np.arange(n), t2] - log_total[:, 0])
         loss = (total / n).astype(x2.dtype)
         # y as nnbook.activations.softmax computes it, to the last bit.
-        y = (exp / total_exp).reshape(np.shape(x))
-        self.y, self.t, self.loss = y, np.array(t, copy=True), loss
+        exp /= total_exp
+        self.y, self.t, self.loss = exp.reshape(np.shape(x)), np.array(t, copy=True), loss
         return loss
 
     def backward(self, dout=1) -> np.ndarray:
@@ -132,5 +132,7 @@ class SoftmaxWithLoss(LossLayer):
         else:
             dx = y2.copy()
             dx[np.arange(n), t.reshape(n)] -= 1
-        dx = dx / n * np.asarray(dout, dtype=y.dtype)
+        dx /= n
+        if not (isinstance(dout, int | float) and dout == 1):  # times 1 changes nothing
+            dx *= np.asarray(dout, dtype=y.dtype)
         return dx.reshape(y.shape)

@@ -218,7 +218,7 @@ class Network:
     def _cast(self, x: ArrayLike) -> np.ndarray:
         """Return `x` as an array of the network's dtype, refusing what cannot be one."""
         x = np.asarray(x)
-        if not (np.issubdtype(x.dtype, np.number) or x.dtype == np.bool_):
+        if x.dtype.kind not in "biufc":  # bool, integers, floats, complex
             raise TypeError(
                 f"x must be a numeric array, got dtype {x.dtype}; convert it with "
                 "np.asarray(x, dtype=float) after removing non-numbers"
@@ -246,11 +246,19 @@ class Network:
         """
         return self._forward(x, train_flg)
 
-    def _forward(self, x: ArrayLike, train_flg: bool) -> np.ndarray:
-        """Run the layers (not the loss); what `loss` and `accuracy` build on."""
+    def _forward(self, x: ArrayLike, train_flg: bool, borrow: bool = False) -> np.ndarray:
+        """Run the layers (not the loss); what `loss` and `accuracy` build on.
+
+        With `borrow`, layers that can (`Affine`) keep references to their inputs
+        instead of copies: only for a caller whose `backward` follows before anyone
+        can change `x` (`gradient`).
+        """
         x = self._cast(x)
         for layer in self.layers.values():
-            x = layer.forward(x, train_flg)
+            if borrow and layer.can_borrow_x:
+                x = layer.forward(x, train_flg, copy_x=False)  # type: ignore[call-arg]
+            else:
+                x = layer.forward(x, train_flg)
         return x
 
     def _weight_decay(self) -> float:
@@ -281,9 +289,14 @@ class Network:
         -------
         scalar of the network's dtype
         """
+        return self._loss(x, t, train_flg)
+
+    def _loss(
+        self, x: ArrayLike, t: ArrayLike, train_flg: bool, borrow: bool = False
+    ) -> np.floating:
         saved = self._save_moving_averages() if train_flg else None
         try:
-            y = self._forward(x, train_flg)
+            y = self._forward(x, train_flg, borrow)
             loss = self.last_layer.forward(y, t)
         except Exception:
             # A refused input or target must not leave BatchNorm's averages updated.
@@ -410,7 +423,8 @@ class Network:
             One entry per key of `params`, same shapes; the loss of this forward pass
             is kept in `last_loss`.
         """
-        self.last_loss = float(self.loss(x, t, train_flg=True))
+        # backward follows at once, before the caller can change x: no copies of it.
+        self.last_loss = float(self._loss(x, t, train_flg=True, borrow=True))
         self._backward(1, need_dx=False)
         return self._collect_grads()
 

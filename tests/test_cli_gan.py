@@ -109,3 +109,33 @@ def test_a_file_that_is_no_gan_checkpoint_is_one_line_of_error(tmp_path, capsys,
         assert err.startswith("nnbook: error: ") and err.count("\n") == 1
         assert "is not a GAN checkpoint" in err and "nnbook train gan --out" in err
         assert "allow_pickle" not in err and "internal error" not in err
+
+
+def test_a_file_of_gan_save_samples_and_is_evaluated_with_its_dataset_named(
+    tmp_path, capsys
+):
+    # GAN.save keeps the model without the run's record: `sample` needs no more;
+    # `evaluate gan` asks which images it learned instead of guessing MNIST.
+    from nnbook.models import GAN
+
+    path = tmp_path / "g.npz"
+    GAN(noise_size=8, generator_hidden=[16], discriminator_hidden=[16], rng=0).save(path)
+    grid = tmp_path / "g.png"
+    assert cli.main(["sample", str(path), "-n", "4", "-o", str(grid)]) == 0
+    assert grid.is_file()
+    capsys.readouterr()
+    assert cli.main(["evaluate", "gan", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "does not record which images" in err and "--dataset mnist" in err
+
+
+def test_evaluate_gan_refuses_a_dataset_other_than_the_runs(tmp_path, capsys):
+    from nnbook.gan_trainer import GANHistory, save_checkpoint
+    from nnbook.models import GAN
+
+    gan = GAN(noise_size=8, generator_hidden=[16], discriminator_hidden=[16], rng=0)
+    history = GANHistory(info={"dataset": "mnist"})
+    save_checkpoint(tmp_path / "run" / "checkpoint.npz", gan, history)
+    args = ["evaluate", "gan", str(tmp_path / "run"), "--dataset", "fashion-mnist"]
+    assert cli.main(args) == 2
+    assert "learned mnist, not fashion-mnist" in capsys.readouterr().err

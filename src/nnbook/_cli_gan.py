@@ -137,7 +137,17 @@ def _evaluate(args: argparse.Namespace) -> int:
     if loaded is None:
         return 1
     gan, history = loaded
-    dataset = history.info.get("dataset", "mnist")
+    recorded = history.info.get("dataset")
+    if recorded and args.dataset and args.dataset != recorded:
+        print(f"nnbook: error: {args.checkpoint} learned {recorded}, not {args.dataset}; "
+              "leave --dataset out", file=sys.stderr)  # fmt: skip
+        return 2
+    dataset = recorded or args.dataset
+    if dataset is None:
+        print(f"nnbook: error: {args.checkpoint} does not record which images the GAN "
+              "learned (GAN.save keeps the model alone); add --dataset mnist or "
+              "--dataset fashion-mnist", file=sys.stderr)  # fmt: skip
+        return 2
     judge = judge_for(dataset, data_home=args.data_home, verbose=not args.json)
     reports = evaluate_gan(
         gan,

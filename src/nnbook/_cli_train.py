@@ -389,6 +389,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         raise _Failure(
             f"{source} does not fit {args.model}: {str(exc).strip(chr(34))}"
         ) from None
+    args.dataset = args.dataset or "mnist"
     _, (x_test, t_test) = _load_data(
         args.dataset, spec.flatten, args.data_home, test_size=args.test_size
     )
@@ -531,7 +532,11 @@ def register(
         help="float64 (default, the book's numbers), float32, or float16 (half precision "
         "throughout; products summed in float32)",
     )
-    evaluate.add_argument("--dataset", choices=("mnist", "fashion-mnist"), default="mnist")
+    evaluate.add_argument(
+        "--dataset",
+        choices=("mnist", "fashion-mnist"),
+        help="(mnist; gan: the dataset its run recorded)",
+    )
     evaluate.add_argument(
         "--test-size", type=_positive_int, metavar="N", help="only the first N images"
     )

@@ -173,7 +173,8 @@ def load_checkpoint(path: str | os.PathLike) -> tuple[GAN, GANHistory]:
     Parameters
     ----------
     path : str or path-like
-        The `.npz` file, or a run folder holding `checkpoint.npz`.
+        The `.npz` file, or a run folder holding `checkpoint.npz`. A file of
+        `GAN.save` (the model alone) loads too, with an empty history.
 
     Returns
     -------
@@ -204,11 +205,13 @@ def load_checkpoint(path: str | os.PathLike) -> tuple[GAN, GANHistory]:
         )
     with data:
         arrays = {k: data[k] for k in data.files}
-    if "meta" not in arrays or "history/meta" not in arrays:
+    if "meta" not in arrays:
         raise ValueError(
-            f"{path} is not a GAN checkpoint written by nnbook (it lacks the run's "
+            f"{path} is not a GAN checkpoint written by nnbook (it lacks the GAN's "
             "settings); train one with `nnbook train gan --out DIR`"
         )
+    if "history/meta" not in arrays:  # GAN.save: the model without a run's record
+        return GAN.from_state(arrays), GANHistory()
     return GAN.from_state(arrays), GANHistory.from_arrays(arrays)
 
 

@@ -73,6 +73,31 @@ def test_sample_refuses_a_digit_from_an_unconditional_gan(tmp_path, capsys, need
     assert not (tmp_path / "g.png").exists()
 
 
+def test_a_run_resumes_with_the_options_it_recorded(tmp_path, capsys, need_data):
+    # A run made with GAN's defaults resumes as one (the rate is not added to it); a
+    # run made with --generator-hidden and --lr keeps them without their being repeated.
+    need_data("mnist")
+    train = ["train", "gan", "--train-size", "128", "--no-progress"]
+    plain, wide = str(tmp_path / "plain"), str(tmp_path / "wide")
+    assert cli.main([*train, "--epochs", "1", "--out", plain]) == 0
+    assert cli.main([*train, "--epochs", "2", "--out", plain]) == 0
+    assert load_checkpoint(plain)[1].epochs_done == 2
+    options = ["--generator-hidden", "32,64,128", "--lr", "1e-3"]
+    assert cli.main([*train, *options, "--epochs", "1", "--out", wide]) == 0
+    assert cli.main([*train, "--epochs", "2", "--out", wide]) == 0
+    gan, history = load_checkpoint(wide)
+    assert history.epochs_done == 2 and gan.config["lr"] == 1e-3
+    assert gan.config["generator_hidden"] == [32, 64, 128]
+    assert (
+        cli.main([*train, "--generator-hidden", "32,64", "--epochs", "3", "--out", wide])
+        == 2
+    )
+    assert "is a run with" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        cli.main([*train, "--generator-hidden", "32,x", "--out", wide])
+    assert "sizes separated by commas" in capsys.readouterr().err
+
+
 def test_gan_joins_the_other_models_commands_without_mixing_options(capsys):
     """`train`/`evaluate` take MODEL = gan beside the book's networks; options of one
     kind of model are refused for the other."""

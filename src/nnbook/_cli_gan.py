@@ -28,6 +28,19 @@ def _positive(text: str) -> int:
     return value
 
 
+def _sizes(text: str) -> list[int]:
+    """Parse `256,512,1024` (hidden layer sizes) into a list of positive integers."""
+    try:
+        sizes = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected sizes separated by commas, such as 256,512,1024; got {text!r}"
+        ) from None
+    if not all(size >= 1 for size in sizes):
+        raise argparse.ArgumentTypeError(f"every size must be at least 1, got {text!r}")
+    return sizes
+
+
 def _option(name: str) -> str:
     return "--" + name.replace("_", "-")
 
@@ -43,13 +56,19 @@ def _train(args: argparse.Namespace) -> int:
     args.batch_size = 64 if args.batch_size is None else args.batch_size
     args.dataset = "mnist" if args.dataset is None else args.dataset
     checkpoint = Path(args.out) / "checkpoint.npz"
-    options = {} if args.lr is None else {"lr": args.lr}
+    options = {
+        key: value
+        for key, value in (("lr", args.lr), ("generator_hidden", args.generator_hidden))
+        if value is not None
+    }
     if checkpoint.exists():
         loaded = _load(checkpoint)
         if loaded is None:
             return 1
-        gan, history = loaded
-        options.setdefault("lr", gan.config["lr"])  # resuming needs no --lr again
+        _, history = loaded
+        # Resuming needs no --lr or --generator-hidden again: the run recorded them.
+        for key, value in history.info.get("gan_options", {}).items():
+            options.setdefault(key, value)
         if history.epochs_done >= args.epochs:
             print(f"{checkpoint} already has {history.epochs_done} epochs; nothing to do")
             return 0
@@ -183,7 +202,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 _TRAIN_OTHERS = ("optimizer", "dtype", "test_size", "eval_samples", "augment",
                  "checkpoint", "resume")  # fmt: skip
 _EVALUATE_OTHERS = ("weights", "dtype", "test_size", "max_view")
-_TRAIN_GAN_ONLY = ("conditional", "out")
+_TRAIN_GAN_ONLY = ("conditional", "out", "generator_hidden")
 _EVALUATE_GAN_ONLY = ("checkpoint", "json", "memorisation", "n", "seed")
 
 
@@ -255,6 +274,8 @@ def register(commands) -> None:
     _add(train, "--seed", type=int, help="gan: random seed (0)")
     _add(train, "--lr", type=float, metavar="RATE", help="learning rate (gan: 2e-4)")
     _add(train, "--batch-size", type=_positive, help="gan: 64")
+    _add(train, "--generator-hidden", type=_sizes, metavar="N,N,...",
+         help="gan: the generator's hidden layer sizes (256,512)")  # fmt: skip
     _add(train, "--dataset", choices=DATASETS, help="(mnist)")
     _add(train, "--train-size", type=_positive, metavar="N",
          help="use the first N images")  # fmt: skip

@@ -16,8 +16,8 @@ def _zero_where(mask: np.ndarray, dout: np.ndarray) -> np.ndarray:
     The book's `dout[mask] = 0`, into a new array. For floats: the mask becomes words
     of all zero bits (masked) or all one bits (kept), `mask - 1` in the integer type of
     `dout`'s width, and a bitwise AND with `dout`'s bits keeps or clears each entry
-    whole, so the zeros are +0.0 whatever was there, as `np.where` gives them, without
-    its per-element branch.
+    whole, so the zeros are +0.0 whatever was there, as `np.where` gives them, in
+    plain vectorised passes.
     """
     dtype = dout.dtype
     if dtype.kind != "f" or dtype.itemsize not in (2, 4, 8):
@@ -45,8 +45,7 @@ class Relu(Layer):
     consumers stays correct. The zeros are exact (never `-0.0`, and a `NaN` or `inf`
     in a masked place is zeroed too, as in the book). For float arrays they are made
     by a bitwise AND of `dout`'s bits with the mask widened to all-ones / all-zeros
-    words: vectorised passes without the per-element branch of `np.where`, which
-    the processor mispredicts on randomly signed data.
+    words: plain vectorised passes, faster than `np.where` on randomly signed data.
 
     Examples
     --------
